@@ -1,0 +1,44 @@
+import { Temporal } from 'temporal-polyfill';
+
+/**
+ * The one source of "now" for openhat. Everything that depends on time (dose intervals, session
+ * expiry, lockouts, missed-dose jobs) asks a Clock, so tests can run a day, a week or a
+ * daylight-saving change in milliseconds instead of waiting for the wall clock.
+ */
+export interface Clock {
+  now(): Temporal.Instant;
+}
+
+export const systemClock: Clock = {
+  now: () => Temporal.Now.instant(),
+};
+
+/** A clock that only moves when told to; for tests and simulations. */
+export class FakeClock implements Clock {
+  #now: Temporal.Instant;
+
+  constructor(start: Temporal.Instant | string = '2026-01-05T09:00:00Z') {
+    this.#now = typeof start === 'string' ? Temporal.Instant.from(start) : start;
+  }
+
+  now(): Temporal.Instant {
+    return this.#now;
+  }
+
+  advance(duration: Temporal.DurationLike | string): Temporal.Instant {
+    this.#now = this.#now.add(Temporal.Duration.from(duration));
+    return this.#now;
+  }
+
+  set(instant: Temporal.Instant | string): void {
+    this.#now = typeof instant === 'string' ? Temporal.Instant.from(instant) : instant;
+  }
+}
+
+export function instantToDate(instant: Temporal.Instant): Date {
+  return new Date(instant.epochMilliseconds);
+}
+
+export function dateToInstant(date: Date): Temporal.Instant {
+  return Temporal.Instant.fromEpochMilliseconds(date.getTime());
+}

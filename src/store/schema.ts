@@ -1,0 +1,104 @@
+import { boolean, date, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * Typed view of the tables that the SQL migrations in ./migrations create. The migrations are the
+ * source of truth; schema.int.test.ts checks that this file and the migrated database agree.
+ */
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const staff = pgTable('staff', {
+  staffId: uuid('staff_id').primaryKey(),
+  email: text('email').notNull(),
+  displayName: text('display_name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  mustChangePassword: boolean('must_change_password').notNull().default(false),
+  deploymentAdmin: boolean('deployment_admin').notNull().default(false),
+  active: boolean('active').notNull().default(true),
+  failedLoginCount: integer('failed_login_count').notNull().default(0),
+  lockedUntil: at('locked_until'),
+  passwordChangedAt: at('password_changed_at').notNull(),
+  professionalBody: text('professional_body'),
+  registrationNumber: text('registration_number'),
+  homeOfficeLicenceNumber: text('home_office_licence_number'),
+  homeOfficeLicenceExpiry: date('home_office_licence_expiry', { mode: 'string' }),
+  createdAt: at('created_at').notNull(),
+});
+
+export const clinics = pgTable('clinics', {
+  clinicId: uuid('clinic_id').primaryKey(),
+  createdAt: at('created_at').notNull(),
+  createdBy: uuid('created_by'),
+});
+
+export const clinicSettings = pgTable(
+  'clinic_settings',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    version: integer('version').notNull(),
+    settings: jsonb('settings').notNull(),
+    reason: text('reason'),
+    changedAt: at('changed_at').notNull(),
+    changedBy: uuid('changed_by'),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.version] })],
+);
+
+export const staffRoles = pgTable(
+  'staff_roles',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    staffId: uuid('staff_id').notNull(),
+    role: text('role').notNull(),
+    grantedAt: at('granted_at').notNull(),
+    grantedBy: uuid('granted_by'),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.staffId, t.role] })],
+);
+
+export const authSessions = pgTable('auth_sessions', {
+  sessionId: uuid('session_id').primaryKey(),
+  tokenHash: text('token_hash').notNull(),
+  csrfTokenHash: text('csrf_token_hash').notNull(),
+  staffId: uuid('staff_id').notNull(),
+  createdAt: at('created_at').notNull(),
+  lastSeenAt: at('last_seen_at').notNull(),
+  revokedAt: at('revoked_at'),
+  revokedReason: text('revoked_reason'),
+  ip: text('ip'),
+  userAgent: text('user_agent'),
+});
+
+export const auditEvents = pgTable('audit_events', {
+  auditId: uuid('audit_id').primaryKey(),
+  clinicId: uuid('clinic_id'),
+  occurredAt: at('occurred_at').notNull(),
+  staffId: uuid('staff_id'),
+  action: text('action').notNull(),
+  entityType: text('entity_type').notNull(),
+  entityId: text('entity_id'),
+  ip: text('ip'),
+  userAgent: text('user_agent'),
+  requestId: text('request_id'),
+  details: jsonb('details'),
+});
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    staffId: uuid('staff_id').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    requestFingerprint: text('request_fingerprint').notNull(),
+    statusCode: integer('status_code').notNull(),
+    responseBody: jsonb('response_body').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.staffId, t.idempotencyKey] })],
+);
+
+export const schema = { staff, clinics, clinicSettings, staffRoles, authSessions, auditEvents, idempotencyKeys };
+export type Schema = typeof schema;
+
+/** Tables that belong to the whole deployment rather than a clinic (see migration 0001). */
+export const DEPLOYMENT_TABLES = ['staff', 'auth_sessions', 'openhat_migrations'] as const;

@@ -1,0 +1,46 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Three projects:
+ * - unit: pure tests (`*.test.ts`), no database;
+ * - pglite and postgres: every database-backed test (`*.int.test.ts`) runs twice, once on the
+ *   embedded PGlite and once on a throw-away PostgreSQL cluster the harness starts itself.
+ */
+const intTests = ['src/**/*.int.test.ts', 'test/**/*.int.test.ts'];
+
+export default defineConfig({
+  test: {
+    reporters: ['default', './test/postgres-summary-reporter.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: [...intTests, 'node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'pglite',
+          include: intTests,
+          env: { OPENHAT_TEST_DB: 'pglite' },
+          globalSetup: ['./test/global-setup.pglite.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'postgres',
+          include: intTests,
+          env: { OPENHAT_TEST_DB: 'postgres' },
+          globalSetup: ['./test/global-setup.postgres.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
