@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -10,7 +11,7 @@ const intTests = ['src/**/*.int.test.ts', 'test/**/*.int.test.ts'];
 
 export default defineConfig({
   test: {
-    reporters: ['default', './test/postgres-summary-reporter.ts'],
+    reporters: ['default', fileURLToPath(new URL('./test/postgres-summary-reporter.ts', import.meta.url))],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

@@ -8,14 +8,13 @@ export type AuthSessionRow = typeof authSessions.$inferSelect;
 
 export async function createAuthSession(
   w: WriteContext,
-  input: { staffId: string; tokenHash: string; csrfTokenHash: string },
+  input: { staffId: string; tokenHash: string },
 ): Promise<AuthSessionRow> {
   const [row] = await w.tx
     .insert(authSessions)
     .values({
       sessionId: uuidv7(),
       tokenHash: input.tokenHash,
-      csrfTokenHash: input.csrfTokenHash,
       staffId: input.staffId,
       createdAt: w.now,
       lastSeenAt: w.now,

@@ -59,7 +59,6 @@ export const staffRoles = pgTable(
 export const authSessions = pgTable('auth_sessions', {
   sessionId: uuid('session_id').primaryKey(),
   tokenHash: text('token_hash').notNull(),
-  csrfTokenHash: text('csrf_token_hash').notNull(),
   staffId: uuid('staff_id').notNull(),
   createdAt: at('created_at').notNull(),
   lastSeenAt: at('last_seen_at').notNull(),

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
+import type { Registration, ProfessionalBody } from '../domain/staff/registration';
 import type { Role } from '../domain/staff/roles';
 import type { Orm } from './database';
 import { staff, staffRoles } from './schema';
@@ -19,12 +20,7 @@ export interface StaffProfile {
   registration: ProfessionalRegistration;
 }
 
-export interface ProfessionalRegistration {
-  professionalBody: string | null;
-  registrationNumber: string | null;
-  homeOfficeLicenceNumber: string | null;
-  homeOfficeLicenceExpiry: string | null;
-}
+export type ProfessionalRegistration = Registration;
 
 export function toProfile(row: StaffRow): StaffProfile {
   return {
@@ -36,7 +32,7 @@ export function toProfile(row: StaffRow): StaffProfile {
     mustChangePassword: row.mustChangePassword,
     lockedUntil: row.lockedUntil,
     registration: {
-      professionalBody: row.professionalBody,
+      professionalBody: row.professionalBody as ProfessionalBody | null,
       registrationNumber: row.registrationNumber,
       homeOfficeLicenceNumber: row.homeOfficeLicenceNumber,
       homeOfficeLicenceExpiry: row.homeOfficeLicenceExpiry,

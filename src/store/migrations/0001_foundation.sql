@@ -26,7 +26,7 @@ CREATE TABLE staff (
   failed_login_count integer NOT NULL DEFAULT 0,
   locked_until timestamptz,
   password_changed_at timestamptz NOT NULL,
-  professional_body text,
+  professional_body text CHECK (professional_body IN ('GMC', 'NMC', 'GPhC', 'HCPC', 'other')),
   registration_number text,
   home_office_licence_number text,
   home_office_licence_expiry date,
@@ -73,7 +73,6 @@ CREATE INDEX staff_roles_staff ON staff_roles (staff_id);
 CREATE TABLE auth_sessions (
   session_id uuid PRIMARY KEY,
   token_hash text NOT NULL,
-  csrf_token_hash text NOT NULL,
   staff_id uuid NOT NULL REFERENCES staff (staff_id),
   created_at timestamptz NOT NULL,
   last_seen_at timestamptz NOT NULL,

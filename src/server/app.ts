@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { App, AppContext } from './context';
+import { installAuthorization, CSRF_HEADER, SESSION_COOKIE } from './authorize';
+import { ApiError, errorHandler, sendError } from './errors';
+import { operations } from './operations/index';
+import { IDEMPOTENCY_HEADER } from './write';
+
+export const API_VERSION = '0.1.0';
+
+/** The whole HTTP server, without listening: tests drive it with inject(), main.ts listens. */
+export async function buildApp(ctx: AppContext, options: { loggerInstance?: FastifyBaseLogger } = {}): Promise<App> {
+  const app = Fastify({
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: false }),
+    trustProxy: ctx.config.trustProxy,
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) =>
+    sendError(reply, new ApiError(404, 'not_found', `There is no ${req.method} ${req.url.split('?')[0]}`)),
+  );
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } },
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'openhat API',
+        version: API_VERSION,
+        description:
+          'Clinical system for Heroin-Assisted Treatment clinics. Errors have one shape: { error: { code, message, field? } }. ' +
+          `Sign in with POST /api/v1/auth/login; the session is an HttpOnly cookie (${SESSION_COOKIE}); every write must carry ` +
+          `the ${CSRF_HEADER} header from the sign-in response. Writes on clinic routes accept an ${IDEMPOTENCY_HEADER} header.`,
+      },
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  installAuthorization(app, ctx);
+  for (const register of operations) register(app, ctx);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,119 @@
+import type { FastifyRequest } from 'fastify';
+import { sessionStatus, shouldRecordActivity } from '../domain/auth/session-expiry';
+import { dateToInstant, instantToDate } from '../domain/time/clock';
+import { findAuthSession, recordSessionActivity } from '../store/auth-sessions';
+import { getStaff, rolesAt } from '../store/staff';
+import type { App, AppContext, SignedIn } from './context';
+import { clinicNotFound, forbidden, unauthorized } from './errors';
+import { permissions, ruleFor } from './permissions';
+import { csrfTokenMatches, hashToken } from './auth/tokens';
+
+export const SESSION_COOKIE = 'openhat_session';
+export const CSRF_HEADER = 'x-csrf-token';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Enforces the permission table on every request, before the body is validated, so that nobody
+ * learns anything from a route they may not call. Also refuses to register a route without a rule.
+ */
+export function installAuthorization(app: App, ctx: AppContext): void {
+  const registered = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD' || route.url === '*') continue;
+      if (!ruleFor(method, route.url)) {
+        throw new Error(`route ${method} ${route.url} has no rule in src/server/permissions.ts`);
+      }
+      registered.add(`${method} ${route.url}`);
+    }
+  });
+  app.addHook('onReady', async () => {
+    const orphans = Object.keys(permissions).filter((key) => !registered.has(key));
+    if (orphans.length > 0) throw new Error(`permissions.ts has rules for routes that do not exist: ${orphans.join(', ')}`);
+  });
+
+  app.decorateRequest('auth', null);
+  app.decorateRequest('rolesHere', null as never);
+  app.decorateRequest('actor', null as never);
+
+  app.addHook('onRequest', async (req) => {
+    req.rolesHere = [];
+    req.actor = {
+      staffId: null,
+      ip: req.ip,
+      userAgent: req.headers['user-agent']?.slice(0, 400) ?? null,
+      requestId: req.id,
+    };
+    const url = req.routeOptions.url;
+    if (!url) return; // not found: Fastify answers 404
+    const rule = ruleFor(req.method === 'HEAD' ? 'GET' : req.method, url);
+    if (!rule) throw forbidden('This route has no permission rule');
+
+    const resolved = await resolveSession(req, ctx);
+    if (resolved.signedIn) {
+      req.auth = resolved.signedIn;
+      req.actor.staffId = resolved.signedIn.staff.staffId;
+    }
+    if (rule.access === 'public') return;
+
+    const signedIn = resolved.signedIn;
+    if (!signedIn) {
+      throw resolved.reason === 'expired'
+        ? unauthorized('session_expired', 'Your session has ended; sign in again')
+        : unauthorized('not_signed_in', 'Sign in first');
+    }
+    if (signedIn.staff.mustChangePassword && !(rule.access === 'signed_in' && rule.duringPasswordChange)) {
+      throw forbidden('Change your temporary password before doing anything else', 'password_change_required');
+    }
+    if (!SAFE_METHODS.has(req.method)) {
+      const presented = req.headers[CSRF_HEADER];
+      if (typeof presented !== 'string' || !csrfTokenMatches(signedIn.sessionToken, presented)) {
+        throw forbidden(
+          'Missing or wrong X-CSRF-Token header (take it from the sign-in response or GET /api/v1/auth/session)',
+          'csrf_token_invalid',
+        );
+      }
+    }
+    if (rule.access === 'deployment_admin' && !signedIn.staff.deploymentAdmin) {
+      throw forbidden('Only a deployment administrator may do this');
+    }
+    if (rule.access === 'clinic') {
+      const clinicId = (req.params as { clinicId?: string }).clinicId ?? '';
+      if (!UUID.test(clinicId)) throw clinicNotFound();
+      const roles = await rolesAt(ctx.db.orm, clinicId.toLowerCase(), signedIn.staff.staffId);
+      if (roles.length === 0) throw clinicNotFound();
+      req.rolesHere = roles;
+      if (!roles.some((role) => rule.roles.includes(role))) {
+        throw forbidden(`This needs one of these roles here: ${rule.roles.join(', ')}. You have: ${roles.join(', ')}`);
+      }
+    }
+  });
+}
+
+type Resolution = { signedIn: SignedIn; reason?: never } | { signedIn: null; reason: 'none' | 'expired' };
+
+async function resolveSession(req: FastifyRequest, ctx: AppContext): Promise<Resolution> {
+  const token = req.cookies[SESSION_COOKIE];
+  if (!token) return { signedIn: null, reason: 'none' };
+  const session = await findAuthSession(ctx.db.orm, hashToken(token));
+  if (!session) return { signedIn: null, reason: 'expired' };
+  const now = ctx.clock.now();
+  const times = {
+    createdAt: dateToInstant(session.createdAt),
+    lastSeenAt: dateToInstant(session.lastSeenAt),
+    revokedAt: session.revokedAt ? dateToInstant(session.revokedAt) : null,
+  };
+  if (sessionStatus(times, now, ctx.config.session) !== 'active') return { signedIn: null, reason: 'expired' };
+  const staff = await getStaff(ctx.db.orm, session.staffId);
+  if (!staff || !staff.active) return { signedIn: null, reason: 'expired' };
+  if (shouldRecordActivity(times, now)) await recordSessionActivity(ctx.db.orm, session.sessionId, instantToDate(now));
+  return { signedIn: { session, sessionToken: token, staff } };
+}
+
+/** For handlers behind a signed-in rule: the authorization hook guarantees this is set. */
+export function signedIn(req: FastifyRequest): SignedIn {
+  if (!req.auth) throw unauthorized('not_signed_in', 'Sign in first');
+  return req.auth;
+}

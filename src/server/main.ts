@@ -1,0 +1,99 @@
+import pino from 'pino';
+import { systemClock } from '../domain/time/clock';
+import { DataFolderLockedError } from '../store/data-folder-lock';
+import { openDatabase } from '../store/open';
+import { MigrationError } from '../store/migrate';
+import { buildApp } from './app';
+import { ConfigError, loadConfig, type ServerConfig } from './config';
+import { ensureFirstAdministrator, FirstAdministratorError, type FirstAdministrator } from './first-administrator';
+import { argon2Hasher } from './auth/passwords';
+
+/** `npm start`: configuration, database (migrated), first administrator, HTTP server, clean shutdown. */
+async function main(): Promise<void> {
+  let config: ServerConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = pino({ level: config.logLevel, base: { service: 'openhat' } });
+
+  let db;
+  try {
+    db = await openDatabase(config, { onError: (err) => logger.error({ err }, 'database connection error') });
+  } catch (err) {
+    if (err instanceof DataFolderLockedError || err instanceof MigrationError) {
+      process.stderr.write(`openhat cannot start: ${err.message}\n`);
+      process.exit(3);
+    }
+    process.stderr.write(`openhat cannot open its database: ${(err as Error).message}\n`);
+    process.exit(3);
+  }
+  logger.info({ database: db.location }, 'database ready');
+
+  const ctx = { db, clock: systemClock, config, passwords: argon2Hasher(config.argon2) };
+  let first: FirstAdministrator | null;
+  try {
+    first = await ensureFirstAdministrator(ctx, config.initialAdmin);
+  } catch (err) {
+    if (err instanceof FirstAdministratorError) {
+      process.stderr.write(`openhat cannot start: ${err.message} (OPENHAT_ADMIN_PASSWORD)\n`);
+      await db.close();
+      process.exit(2);
+    }
+    throw err;
+  }
+
+  const app = await buildApp(ctx, { loggerInstance: logger });
+  await app.listen({ port: config.port, host: config.host });
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${shown}:${config.port}`;
+  if (first) printFirstSignIn(first, url);
+  else process.stdout.write(`openhat is running at ${url} (${db.location})\n`);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down: finishing requests in flight');
+    const force = setTimeout(() => {
+      logger.error('requests did not finish in time; exiting');
+      process.exit(1);
+    }, config.shutdownGraceSeconds * 1000);
+    force.unref();
+    try {
+      await app.close();
+      await db.close();
+      logger.info('stopped cleanly');
+      logger.flush();
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'error while shutting down');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function printFirstSignIn(first: FirstAdministrator, url: string) {
+  const lines = [
+    '',
+    'openhat: this is a new installation. A first clinic ("My clinic") and its administrator were created.',
+    `  Sign in at ${url} with`,
+    `    email:    ${first.email}`,
+    first.generatedPassword
+      ? `    password: ${first.generatedPassword}   (temporary: you must change it when you first sign in; it is not shown again)`
+      : '    password: the one in OPENHAT_ADMIN_PASSWORD',
+    `  From a terminal: curl -i -X POST ${url}/api/v1/auth/login -H 'content-type: application/json' \\`,
+    `    -d '{"email":"${first.email}","password":"…"}'`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+await main();

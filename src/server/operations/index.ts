@@ -1,0 +1,47 @@
+import type { App, AppContext } from '../context';
+import { registerAddStaff } from './add-staff';
+import { registerChangePassword } from './change-password';
+import { registerChangeSettings } from './change-settings';
+import { registerClinicAudit } from './clinic-audit';
+import { registerCreateClinic } from './create-clinic';
+import { registerDeploymentAudit } from './deployment-audit';
+import { registerGetClinic } from './get-clinic';
+import { registerGetStaff } from './get-staff';
+import { registerHealth } from './health';
+import { registerListClinics } from './list-clinics';
+import { registerListStaff } from './list-staff';
+import { registerLogin } from './login';
+import { registerLogout } from './logout';
+import { registerOpenApi } from './openapi';
+import { registerResetPassword } from './reset-password';
+import { registerRoot } from './root';
+import { registerSession } from './session';
+import { registerSetRoles } from './set-roles';
+import { registerSettingsHistory } from './settings-history';
+import { registerUnlockStaff } from './unlock-staff';
+import { registerUpdateStaff } from './update-staff';
+
+/** Every operation of the API, one file each. */
+export const operations: ((app: App, ctx: AppContext) => void)[] = [
+  registerRoot,
+  registerHealth,
+  registerOpenApi,
+  registerLogin,
+  registerLogout,
+  registerSession,
+  registerChangePassword,
+  registerListClinics,
+  registerCreateClinic,
+  registerGetClinic,
+  registerChangeSettings,
+  registerSettingsHistory,
+  registerListStaff,
+  registerAddStaff,
+  registerGetStaff,
+  registerUpdateStaff,
+  registerSetRoles,
+  registerUnlockStaff,
+  registerResetPassword,
+  registerClinicAudit,
+  registerDeploymentAudit,
+];

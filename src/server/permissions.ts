@@ -1,0 +1,60 @@
+import { CLINICAL_ROLES, type Role } from '../domain/staff/roles';
+
+/**
+ * Who may call what: the one table the server enforces and the tests are generated from.
+ * The server refuses to start if a route has no rule here, or a rule names no route.
+ *
+ * - public: anyone, signed in or not;
+ * - signed_in: any signed-in member of staff;
+ * - deployment_admin: administrators of the whole deployment (they create clinics);
+ * - clinic: the listed roles *at the clinic in the URL*. Someone with no role at that clinic is
+ *   told it does not exist (404), so a clinic's existence is never revealed to outsiders.
+ *
+ * `duringPasswordChange` marks the few routes usable while a temporary password must be changed.
+ */
+export type Rule =
+  | { access: 'public' }
+  | { access: 'signed_in'; duringPasswordChange?: true }
+  | { access: 'deployment_admin' }
+  | { access: 'clinic'; roles: readonly Role[] };
+
+const anyone = { access: 'public' } as const;
+const clinic = (...roles: Role[]) => ({ access: 'clinic', roles }) as const;
+const everyClinicRole = clinic(...CLINICAL_ROLES, 'commissioner');
+const admin = clinic('admin');
+
+export const permissions = {
+  'GET /': anyone,
+  'GET /health': anyone,
+  'GET /ready': anyone,
+  'GET /api/openapi.json': anyone,
+
+  'POST /api/v1/auth/login': anyone,
+  'POST /api/v1/auth/logout': { access: 'signed_in', duringPasswordChange: true },
+  'GET /api/v1/auth/session': { access: 'signed_in', duringPasswordChange: true },
+  'POST /api/v1/auth/password': { access: 'signed_in', duringPasswordChange: true },
+
+  'GET /api/v1/clinics': { access: 'signed_in' },
+  'POST /api/v1/clinics': { access: 'deployment_admin' },
+  'GET /api/v1/audit': { access: 'deployment_admin' },
+
+  'GET /api/v1/clinics/:clinicId': everyClinicRole,
+  'PUT /api/v1/clinics/:clinicId/settings': admin,
+  'GET /api/v1/clinics/:clinicId/settings/history': admin,
+
+  'GET /api/v1/clinics/:clinicId/staff': clinic(...CLINICAL_ROLES),
+  'POST /api/v1/clinics/:clinicId/staff': admin,
+  'GET /api/v1/clinics/:clinicId/staff/:staffId': clinic(...CLINICAL_ROLES),
+  'PATCH /api/v1/clinics/:clinicId/staff/:staffId': admin,
+  'PUT /api/v1/clinics/:clinicId/staff/:staffId/roles': admin,
+  'POST /api/v1/clinics/:clinicId/staff/:staffId/unlock': admin,
+  'POST /api/v1/clinics/:clinicId/staff/:staffId/reset-password': admin,
+
+  'GET /api/v1/clinics/:clinicId/audit': clinic('admin', 'cd_accountable'),
+} as const satisfies Record<string, Rule>;
+
+export type RouteKey = keyof typeof permissions;
+
+export function ruleFor(method: string, url: string): Rule | undefined {
+  return (permissions as Record<string, Rule>)[`${method} ${url}`];
+}

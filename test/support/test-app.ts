@@ -1,0 +1,153 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { uuidv7 } from 'uuidv7';
+import { defaultClinicSettings } from '../../src/domain/clinic/clinic-settings';
+import type { Role } from '../../src/domain/staff/roles';
+import { FakeClock } from '../../src/domain/time/clock';
+import type { Database } from '../../src/store/database';
+import { createClinic } from '../../src/store/clinics';
+import { createStaff, setRoles } from '../../src/store/staff';
+import { inTransaction, SYSTEM_ACTOR } from '../../src/store/transaction';
+import { buildApp } from '../../src/server/app';
+import { loadConfig, type ServerConfig } from '../../src/server/config';
+import type { App, AppContext } from '../../src/server/context';
+import { argon2Hasher } from '../../src/server/auth/passwords';
+import { openTestDatabase } from './test-database';
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+/** Argon2id at its cheapest: the tests check behaviour, not hashing cost. */
+export const testPasswords = argon2Hasher({ memoryKiB: 1024, iterations: 1 });
+
+export interface Response<T = any> {
+  status: number;
+  body: T;
+  headers: LightMyRequestResponse['headers'];
+}
+
+/** A browser-like client: keeps the session cookie and sends the CSRF token with writes. */
+export class Client {
+  cookie: string | null = null;
+  csrfToken: string | null = null;
+  staffId: string | null = null;
+  ip = '203.0.113.7';
+  userAgent = 'openhat-test';
+
+  constructor(readonly app: App) {}
+
+  async request<T = any>(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Response<T>> {
+    const res = await this.app.inject({
+      method,
+      url,
+      remoteAddress: this.ip,
+      headers: {
+        'user-agent': this.userAgent,
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.csrfToken && method !== 'GET' ? { 'x-csrf-token': this.csrfToken } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { payload: body as object } : {}),
+    });
+    const setCookie = res.cookies.find((c) => c.name === 'openhat_session');
+    if (setCookie) this.cookie = setCookie.value ? `openhat_session=${setCookie.value}` : null;
+    const parsed = res.body && res.headers['content-type']?.toString().includes('json') ? JSON.parse(res.body) : res.body;
+    if (parsed && typeof parsed === 'object' && 'csrfToken' in parsed) this.csrfToken = parsed.csrfToken;
+    return { status: res.statusCode, body: parsed as T, headers: res.headers };
+  }
+
+  get = <T = any>(url: string, headers?: Record<string, string>) => this.request<T>('GET', url, undefined, headers);
+  post = <T = any>(url: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('POST', url, body ?? {}, headers);
+  put = <T = any>(url: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('PUT', url, body ?? {}, headers);
+  patch = <T = any>(url: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('PATCH', url, body ?? {}, headers);
+
+  async signIn(email: string, password = TEST_PASSWORD): Promise<Response> {
+    const res = await this.post('/api/v1/auth/login', { email, password });
+    if (res.status === 200) this.staffId = res.body.staff.staffId;
+    return res;
+  }
+}
+
+export interface TestStaff {
+  staffId: string;
+  email: string;
+  client: Client;
+}
+
+export interface TestClinic {
+  clinicId: string;
+  admin: TestStaff;
+  url(path?: string): string;
+}
+
+/**
+ * One app and database per test file; each test makes its own clinic(s) and people, so tests
+ * never see each other's data.
+ */
+export class TestApp {
+  private constructor(
+    readonly app: App,
+    readonly db: Database,
+    readonly clock: FakeClock,
+    readonly ctx: AppContext,
+  ) {}
+
+  static async open(overrides: Partial<ServerConfig> = {}): Promise<TestApp> {
+    const db = await openTestDatabase();
+    const clock = new FakeClock('2026-03-02T09:00:00Z');
+    const config = { ...loadConfig({}), ...overrides };
+    const ctx: AppContext = { db, clock, config, passwords: testPasswords };
+    const app = await buildApp(ctx);
+    return new TestApp(app, db, clock, ctx);
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.db.close();
+  }
+
+  client(): Client {
+    return new Client(this.app);
+  }
+
+  /** A clinic with an administrator who is already signed in. */
+  async newClinic(name = `Clinic ${uuidv7().slice(-6)}`): Promise<TestClinic> {
+    const clinicId = await inTransaction(this.db, this.clock, SYSTEM_ACTOR, (w) => createClinic(w, defaultClinicSettings(name)));
+    const admin = await this.newStaff(clinicId, ['admin']);
+    return { clinicId, admin, url: (path = '') => `/api/v1/clinics/${clinicId}${path}` };
+  }
+
+  /** A member of staff with the given roles at a clinic, signed in unless told otherwise. */
+  async newStaff(
+    clinicId: string | null,
+    roles: Role[],
+    options: { signIn?: boolean; deploymentAdmin?: boolean; mustChangePassword?: boolean; password?: string } = {},
+  ): Promise<TestStaff> {
+    const email = `staff-${uuidv7()}@clinic.test`;
+    const passwordHash = await testPasswords.hash(options.password ?? TEST_PASSWORD);
+    const staffId = await inTransaction(this.db, this.clock, SYSTEM_ACTOR, async (w) => {
+      const person = await createStaff(
+        w,
+        {
+          email,
+          displayName: `Test ${roles.join('+') || 'person'}`,
+          passwordHash,
+          mustChangePassword: options.mustChangePassword ?? false,
+          deploymentAdmin: options.deploymentAdmin ?? false,
+        },
+        clinicId,
+      );
+      if (clinicId && roles.length > 0) await setRoles(w, clinicId, person.staffId, roles);
+      return person.staffId;
+    });
+    const client = this.client();
+    if (options.signIn !== false) {
+      const res = await client.signIn(email, options.password ?? TEST_PASSWORD);
+      if (res.status !== 200) throw new Error(`test sign-in failed: ${JSON.stringify(res.body)}`);
+    }
+    return { staffId, email, client };
+  }
+}
