@@ -3,7 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError } from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -15,7 +15,7 @@ import type { App, AppContext } from './context';
 import { installAuthorization, CSRF_HEADER, SESSION_COOKIE } from './authorize';
 import { ApiError, errorHandler, sendError } from './errors';
 import { operations } from './operations/index';
-import { IDEMPOTENCY_HEADER } from './write';
+import { IDEMPOTENCY_HEADER, installIdempotency, replayAfterFailure } from './write';
 
 export const API_VERSION = '0.1.0';
 
@@ -30,7 +30,10 @@ export async function buildApp(ctx: AppContext, options: { loggerInstance?: Fast
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler(async (error: FastifyError, req, reply) => {
+    if (error.statusCode !== 422 && (await replayAfterFailure(ctx, req, reply).catch(() => false))) return reply;
+    return errorHandler(error, req, reply);
+  });
   app.setNotFoundHandler((req, reply) =>
     sendError(reply, new ApiError(404, 'not_found', `There is no ${req.method} ${req.url.split('?')[0]}`)),
   );
@@ -63,6 +66,7 @@ export async function buildApp(ctx: AppContext, options: { loggerInstance?: Fast
   });
 
   installAuthorization(app, ctx);
+  installIdempotency(app, ctx);
   for (const register of operations) register(app, ctx);
   await app.ready();
   return app;

@@ -98,7 +98,8 @@ export class TestApp {
   static async open(overrides: Partial<ServerConfig> = {}): Promise<TestApp> {
     const db = await openTestDatabase();
     const clock = new FakeClock('2026-03-02T09:00:00Z');
-    const config = { ...loadConfig({}), ...overrides };
+    // The sign-in rate limit has its own test; elsewhere it would only get in the way.
+    const config = { ...loadConfig({}), loginRateLimitPerMinute: 100_000, ...overrides };
     const ctx: AppContext = { db, clock, config, passwords: testPasswords };
     const app = await buildApp(ctx);
     return new TestApp(app, db, clock, ctx);
