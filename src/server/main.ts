@@ -65,6 +65,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceSeconds * 1000);
     force.unref();
+    // Keep-alive connections that fall idle once their request is answered would hold close() open.
+    const sweeper = setInterval(() => app.server.closeIdleConnections(), 100);
+    sweeper.unref();
     try {
       await app.close();
       await db.close();

@@ -96,7 +96,11 @@ export class TestApp {
   ) {}
 
   static async open(overrides: Partial<ServerConfig> = {}): Promise<TestApp> {
-    const db = await openTestDatabase();
+    return TestApp.on(await openTestDatabase(), overrides);
+  }
+
+  /** An app on a database the test opened itself (e.g. one it restored a backup into). */
+  static async on(db: Database, overrides: Partial<ServerConfig> = {}): Promise<TestApp> {
     const clock = new FakeClock('2026-03-02T09:00:00Z');
     // The sign-in rate limit has its own test; elsewhere it would only get in the way.
     const config = { ...loadConfig({}), loginRateLimitPerMinute: 100_000, ...overrides };
