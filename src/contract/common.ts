@@ -32,3 +32,10 @@ export const errorResponses = {
   404: ErrorResponse.describe('No such record (or not in a clinic you work at)'),
   409: ErrorResponse.describe('Conflicts with the current state'),
 } as const;
+
+type ErrorStatus = keyof typeof errorResponses;
+
+/** `...errors(400, 401, 404)` in a route's response map. */
+export function errors<S extends ErrorStatus>(...statuses: S[]): Pick<typeof errorResponses, S> {
+  return Object.fromEntries(statuses.map((s) => [s, errorResponses[s]])) as Pick<typeof errorResponses, S>;
+}

@@ -37,6 +37,7 @@ export const permissions = {
   'GET /api/v1/clinics': { access: 'signed_in' },
   'POST /api/v1/clinics': { access: 'deployment_admin' },
   'GET /api/v1/audit': { access: 'deployment_admin' },
+  'GET /api/v1/backup': { access: 'deployment_admin' },
 
   'GET /api/v1/clinics/:clinicId': everyClinicRole,
   'PUT /api/v1/clinics/:clinicId/settings': admin,

@@ -86,6 +86,24 @@ describe.skipIf(postgresSkipped())('backup and restore', () => {
     await roundTrip(track(await openTestDatabase()), track(await openPglite({})));
   });
 
+  it('a backup downloaded from the running server restores like one from the CLI', async () => {
+    const source = track(await openTestDatabase());
+    await fillWithData(source);
+    const t = await TestApp.on(source);
+    const boss = await t.newStaff(null, [], { deploymentAdmin: true });
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/backup', headers: { cookie: boss.client.cookie! } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/gzip');
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="openhat-\d{8}-\d{6}\.backup"$/);
+    const before = await contents(source);
+    await t.app.close();
+    const target = track(await openEmptyTestDatabase());
+    await restoreBackup(target, Readable.from([res.rawPayload]));
+    // The download was audited before the snapshot was read, so the backup holds that entry too.
+    expect(await contents(target)).toEqual(before);
+    expect((before.audit_events as { entity_type: string }[]).some((e) => e.entity_type === 'backup')).toBe(true);
+  });
+
   it('refuses to restore into a database that has data, and changes nothing', async () => {
     const source = track(await openTestDatabase());
     await fillWithData(source);

@@ -54,6 +54,12 @@ export async function getStaff(orm: Orm, staffId: string): Promise<StaffRow | nu
   return rows[0] ?? null;
 }
 
+/** The row, locked until the transaction ends, so that concurrent sign-in failures count one by one. */
+export async function getStaffForUpdate(orm: Orm, staffId: string): Promise<StaffRow | null> {
+  const rows = await orm.select().from(staff).where(eq(staff.staffId, staffId)).for('update');
+  return rows[0] ?? null;
+}
+
 export async function countStaff(orm: Orm): Promise<number> {
   const rows = await orm.select({ n: sql<number>`count(*)::int` }).from(staff);
   return rows[0]?.n ?? 0;

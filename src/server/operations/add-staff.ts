@@ -1,4 +1,4 @@
-import { ClinicParams, errorResponses } from '../../contract/common';
+import { ClinicParams, errors } from '../../contract/common';
 import { AddStaffRequest, AddStaffResponse } from '../../contract/staff';
 import { passwordProblems } from '../../domain/auth/password-policy';
 import { clinicStaff, createStaff, findStaffByEmail, setRoles } from '../../store/staff';
@@ -24,11 +24,7 @@ export function registerAddStaff(app: App, ctx: AppContext) {
         body: AddStaffRequest,
         response: {
           201: AddStaffResponse,
-          400: errorResponses[400],
-          401: errorResponses[401],
-          403: errorResponses[403],
-          404: errorResponses[404],
-          409: errorResponses[409],
+          ...errors(400, 401, 403, 404, 409),
         },
       },
     },

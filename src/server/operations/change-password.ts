@@ -1,5 +1,5 @@
 import { ChangePasswordRequest, SessionInfo } from '../../contract/auth';
-import { errorResponses } from '../../contract/common';
+import { errors } from '../../contract/common';
 import { passwordProblems } from '../../domain/auth/password-policy';
 import { revokeAllAuthSessions } from '../../store/auth-sessions';
 import { getStaff, setPassword } from '../../store/staff';
@@ -21,7 +21,7 @@ export function registerChangePassword(app: App, ctx: AppContext) {
         summary: 'Change your password',
         tags: ['auth'],
         body: ChangePasswordRequest,
-        response: { 200: SessionInfo, 400: errorResponses[400], 401: errorResponses[401] },
+        response: { 200: SessionInfo, ...errors(400, 401) },
       },
     },
     async (req, reply) => {

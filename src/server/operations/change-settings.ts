@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { ChangeSettingsRequest, Clinic } from '../../contract/clinics';
-import { ClinicParams, errorResponses } from '../../contract/common';
+import { ClinicParams, errors } from '../../contract/common';
 import { checkClinicSettings } from '../../domain/clinic/clinic-settings';
 import { changeSettings, StaleVersionError } from '../../store/clinics';
 import { clinics } from '../../store/schema';
@@ -21,11 +21,7 @@ export function registerChangeSettings(app: App, ctx: AppContext) {
         body: ChangeSettingsRequest,
         response: {
           200: Clinic,
-          400: errorResponses[400],
-          401: errorResponses[401],
-          403: errorResponses[403],
-          404: errorResponses[404],
-          409: errorResponses[409],
+          ...errors(400, 401, 403, 404, 409),
         },
       },
     },

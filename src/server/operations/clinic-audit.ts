@@ -1,5 +1,5 @@
 import { AuditPage, AuditQueryParams } from '../../contract/audit';
-import { ClinicParams, errorResponses } from '../../contract/common';
+import { ClinicParams, errors } from '../../contract/common';
 import { queryAudit, type AuditRecord } from '../../store/audit-log';
 import { auditRead } from '../../store/transaction';
 import type { App, AppContext } from '../context';
@@ -26,7 +26,7 @@ export function registerClinicAudit(app: App, ctx: AppContext) {
         tags: ['audit'],
         params: ClinicParams,
         querystring: AuditQueryParams,
-        response: { 200: AuditPage, 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
+        response: { 200: AuditPage, ...errors(400, 401, 403, 404) },
       },
     },
     async (req) => {

@@ -1,5 +1,5 @@
 import { Clinic, CreateClinicRequest } from '../../contract/clinics';
-import { errorResponses } from '../../contract/common';
+import { errors } from '../../contract/common';
 import { checkClinicSettings, defaultClinicSettings } from '../../domain/clinic/clinic-settings';
 import { createClinic, currentSettings } from '../../store/clinics';
 import { setRoles } from '../../store/staff';
@@ -18,7 +18,7 @@ export function registerCreateClinic(app: App, ctx: AppContext) {
         summary: 'Create a clinic',
         tags: ['clinics'],
         body: CreateClinicRequest,
-        response: { 201: Clinic, 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
+        response: { 201: Clinic, ...errors(400, 401, 403) },
       },
     },
     async (req, reply) => {

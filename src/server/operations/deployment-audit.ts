@@ -1,5 +1,5 @@
 import { AuditPage, AuditQueryParams } from '../../contract/audit';
-import { errorResponses } from '../../contract/common';
+import { errors } from '../../contract/common';
 import { queryAudit } from '../../store/audit-log';
 import { auditRead } from '../../store/transaction';
 import type { App, AppContext } from '../context';
@@ -14,7 +14,7 @@ export function registerDeploymentAudit(app: App, ctx: AppContext) {
         summary: 'Query the deployment-wide audit log (sign-ins and the like)',
         tags: ['audit'],
         querystring: AuditQueryParams,
-        response: { 200: AuditPage, 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
+        response: { 200: AuditPage, ...errors(400, 401, 403) },
       },
     },
     async (req) => {

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { Clinic } from '../../contract/clinics';
-import { ClinicParams, errorResponses } from '../../contract/common';
+import { ClinicParams, errors } from '../../contract/common';
 import { currentSettings } from '../../store/clinics';
 import { clinics } from '../../store/schema';
 import type { App, AppContext } from '../context';
@@ -15,7 +15,7 @@ export function registerGetClinic(app: App, ctx: AppContext) {
         summary: 'A clinic and its current settings',
         tags: ['clinics'],
         params: ClinicParams,
-        response: { 200: Clinic, 401: errorResponses[401], 404: errorResponses[404] },
+        response: { 200: Clinic, ...errors(401, 404) },
       },
     },
     async (req) => {

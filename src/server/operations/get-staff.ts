@@ -1,4 +1,4 @@
-import { errorResponses } from '../../contract/common';
+import { errors } from '../../contract/common';
 import { StaffMember, StaffParams } from '../../contract/staff';
 import type { App, AppContext } from '../context';
 import { memberOfThisClinic, staffOut } from '../staff-access';
@@ -11,7 +11,7 @@ export function registerGetStaff(app: App, ctx: AppContext) {
         summary: 'One member of a clinic\'s staff',
         tags: ['staff'],
         params: StaffParams,
-        response: { 200: StaffMember, 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
+        response: { 200: StaffMember, ...errors(401, 403, 404) },
       },
     },
     async (req) => staffOut(await memberOfThisClinic(ctx.db.orm, req)),

@@ -4,6 +4,7 @@ import { registerChangePassword } from './change-password';
 import { registerChangeSettings } from './change-settings';
 import { registerClinicAudit } from './clinic-audit';
 import { registerCreateClinic } from './create-clinic';
+import { registerDownloadBackup } from './download-backup';
 import { registerDeploymentAudit } from './deployment-audit';
 import { registerGetClinic } from './get-clinic';
 import { registerGetStaff } from './get-staff';
@@ -44,4 +45,5 @@ export const operations: ((app: App, ctx: AppContext) => void)[] = [
   registerResetPassword,
   registerClinicAudit,
   registerDeploymentAudit,
+  registerDownloadBackup,
 ];

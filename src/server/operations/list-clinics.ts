@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ClinicSummary } from '../../contract/clinics';
-import { errorResponses } from '../../contract/common';
+import { errors } from '../../contract/common';
 import { listClinics } from '../../store/clinics';
 import { rolesByClinic } from '../../store/staff';
 import type { App, AppContext } from '../context';
@@ -13,7 +13,7 @@ export function registerListClinics(app: App, ctx: AppContext) {
       schema: {
         summary: 'Clinics you work at (deployment administrators see every clinic)',
         tags: ['clinics'],
-        response: { 200: z.object({ clinics: z.array(ClinicSummary) }), 401: errorResponses[401] },
+        response: { 200: z.object({ clinics: z.array(ClinicSummary) }), ...errors(401) },
       },
     },
     async (req) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClinicParams, errorResponses } from '../../contract/common';
+import { ClinicParams, errors } from '../../contract/common';
 import { StaffMember } from '../../contract/staff';
 import { clinicStaff } from '../../store/staff';
 import type { App, AppContext } from '../context';
@@ -14,7 +14,7 @@ export function registerListStaff(app: App, ctx: AppContext) {
         summary: 'Staff of a clinic with their roles there',
         tags: ['staff'],
         params: ClinicParams,
-        response: { 200: z.object({ staff: z.array(StaffMember) }), 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
+        response: { 200: z.object({ staff: z.array(StaffMember) }), ...errors(401, 403, 404) },
       },
     },
     async (req) => ({ staff: (await clinicStaff(ctx.db.orm, clinicIdOf(req))).map(staffOut) }),

@@ -161,3 +161,19 @@ describe.skipIf(postgresSkipped())('sign-in rate limit', () => {
     expect((await other.post('/api/v1/auth/login', { email: 'x@y.test', password: 'whatever it is' })).status).toBe(401);
   });
 });
+
+describe.skipIf(postgresSkipped())('sign-in under concurrency', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.open();
+  });
+  afterAll(async () => t?.close());
+
+  it('counts concurrent wrong passwords one by one, so a burst cannot dodge the lockout', async () => {
+    const clinic = await t.newClinic();
+    const hca = await t.newStaff(clinic.clinicId, ['hca'], { signIn: false });
+    await Promise.all(Array.from({ length: 5 }, (_, i) => t.client().post('/api/v1/auth/login', { email: hca.email, password: `burst guess ${i}` })));
+    const res = await t.client().signIn(hca.email);
+    expect(res.body.error.code).toBe('account_locked');
+  });
+});

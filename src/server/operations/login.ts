@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { LoginRequest, SessionInfo } from '../../contract/auth';
-import { errorResponses } from '../../contract/common';
+import { errors } from '../../contract/common';
 import { isLockedOut, recordFailedLogin, recordSuccessfulLogin } from '../../domain/auth/login-lockout';
 import { dateToInstant, instantToDate } from '../../domain/time/clock';
 import { findAuthSession, revokeAuthSession } from '../../store/auth-sessions';
-import { findStaffByEmail, recordLoginOutcome } from '../../store/staff';
+import { findStaffByEmail, getStaffForUpdate, recordLoginOutcome } from '../../store/staff';
 import { inTransaction } from '../../store/transaction';
 import { staff as staffTable } from '../../store/schema';
 import type { App, AppContext } from '../context';
@@ -27,7 +27,7 @@ export function registerLogin(app: App, ctx: AppContext) {
         summary: 'Sign in',
         tags: ['auth'],
         body: LoginRequest,
-        response: { 200: SessionInfo, 400: errorResponses[400], 401: errorResponses[401] },
+        response: { 200: SessionInfo, ...errors(400, 401) },
       },
     },
     async (req, reply) => {
@@ -55,8 +55,13 @@ export function registerLogin(app: App, ctx: AppContext) {
       }
 
       if (!(await ctx.passwords.verify(person.passwordHash, password))) {
-        const next = recordFailedLogin(lockState, now, ctx.config.lockout);
-        await inTransaction(ctx.db, ctx.clock, req.actor, async (w) => {
+        const next = await inTransaction(ctx.db, ctx.clock, req.actor, async (w) => {
+          const fresh = (await getStaffForUpdate(w.tx, person.staffId))!;
+          const next = recordFailedLogin(
+            { failedCount: fresh.failedLoginCount, lockedUntil: fresh.lockedUntil ? dateToInstant(fresh.lockedUntil) : null },
+            now,
+            ctx.config.lockout,
+          );
           await recordLoginOutcome(w, person.staffId, {
             failedCount: next.failedCount,
             lockedUntil: next.lockedUntil ? instantToDate(next.lockedUntil) : null,
@@ -68,6 +73,7 @@ export function registerLogin(app: App, ctx: AppContext) {
             entityId: person.staffId,
             details: { reason: 'wrong_password', failedCount: next.failedCount, locked: next.lockedUntil !== null },
           });
+          return next;
         });
         if (next.lockedUntil) throw lockedError(next.lockedUntil.toString());
         throw unauthorized('invalid_credentials', 'Email or password is wrong');

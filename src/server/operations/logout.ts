@@ -1,5 +1,4 @@
-import { Ok } from '../../contract/common';
-import { errorResponses } from '../../contract/common';
+import { errors, Ok } from '../../contract/common';
 import { revokeAuthSession } from '../../store/auth-sessions';
 import type { App, AppContext } from '../context';
 import { signedIn } from '../authorize';
@@ -9,7 +8,7 @@ import { sendWrite } from '../write';
 export function registerLogout(app: App, ctx: AppContext) {
   app.post(
     '/api/v1/auth/logout',
-    { schema: { summary: 'Sign out: ends this session', tags: ['auth'], response: { 200: Ok, 401: errorResponses[401] } } },
+    { schema: { summary: 'Sign out: ends this session', tags: ['auth'], response: { 200: Ok, ...errors(401) } } },
     async (req, reply) => {
       const { session } = signedIn(req);
       clearSessionCookie(reply);

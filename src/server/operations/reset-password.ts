@@ -1,4 +1,4 @@
-import { errorResponses } from '../../contract/common';
+import { errors } from '../../contract/common';
 import { ResetPasswordRequest, StaffMember, StaffParams } from '../../contract/staff';
 import { passwordProblems } from '../../domain/auth/password-policy';
 import { revokeAllAuthSessions } from '../../store/auth-sessions';
@@ -19,7 +19,7 @@ export function registerResetPassword(app: App, ctx: AppContext) {
         tags: ['staff'],
         params: StaffParams,
         body: ResetPasswordRequest,
-        response: { 200: StaffMember, 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
+        response: { 200: StaffMember, ...errors(400, 401, 403, 404) },
       },
     },
     async (req, reply) => {

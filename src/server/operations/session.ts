@@ -1,5 +1,5 @@
 import { SessionInfo } from '../../contract/auth';
-import { errorResponses } from '../../contract/common';
+import { errors } from '../../contract/common';
 import type { App, AppContext } from '../context';
 import { signedIn } from '../authorize';
 import { sessionInfo } from '../auth/sign-in';
@@ -11,7 +11,7 @@ export function registerSession(app: App, ctx: AppContext) {
       schema: {
         summary: 'Who is signed in, at which clinics with which roles, and the CSRF token',
         tags: ['auth'],
-        response: { 200: SessionInfo, 401: errorResponses[401] },
+        response: { 200: SessionInfo, ...errors(401) },
       },
     },
     async (req) => {

@@ -1,4 +1,4 @@
-import { errorResponses } from '../../contract/common';
+import { errors } from '../../contract/common';
 import { SetRolesRequest, StaffMember, StaffMemberRemoved, StaffParams } from '../../contract/staff';
 import { clinicStaff, setRoles } from '../../store/staff';
 import type { App, AppContext } from '../context';
@@ -19,11 +19,7 @@ export function registerSetRoles(app: App, ctx: AppContext) {
         body: SetRolesRequest,
         response: {
           200: StaffMember.or(StaffMemberRemoved),
-          400: errorResponses[400],
-          401: errorResponses[401],
-          403: errorResponses[403],
-          404: errorResponses[404],
-          409: errorResponses[409],
+          ...errors(400, 401, 403, 404, 409),
         },
       },
     },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SettingsVersion } from '../../contract/clinics';
-import { ClinicParams, errorResponses } from '../../contract/common';
+import { ClinicParams, errors } from '../../contract/common';
 import { settingsHistory } from '../../store/clinics';
 import type { App, AppContext } from '../context';
 import { clinicIdOf, settingsVersionOut } from '../clinic-output';
@@ -13,7 +13,7 @@ export function registerSettingsHistory(app: App, ctx: AppContext) {
         summary: 'Every version of a clinic\'s settings, newest first',
         tags: ['clinics'],
         params: ClinicParams,
-        response: { 200: z.object({ versions: z.array(SettingsVersion) }), 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
+        response: { 200: z.object({ versions: z.array(SettingsVersion) }), ...errors(401, 403, 404) },
       },
     },
     async (req) => ({ versions: (await settingsHistory(ctx.db.orm, clinicIdOf(req))).map(settingsVersionOut) }),

@@ -1,4 +1,4 @@
-import { errorResponses } from '../../contract/common';
+import { errors } from '../../contract/common';
 import { StaffMember, StaffParams } from '../../contract/staff';
 import { clinicStaff, unlockAccount } from '../../store/staff';
 import type { App, AppContext } from '../context';
@@ -14,7 +14,7 @@ export function registerUnlockStaff(app: App, ctx: AppContext) {
         summary: 'Unlock an account locked by wrong passwords',
         tags: ['staff'],
         params: StaffParams,
-        response: { 200: StaffMember, 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
+        response: { 200: StaffMember, ...errors(401, 403, 404) },
       },
     },
     async (req, reply) => {

@@ -1,4 +1,4 @@
-import { errorResponses } from '../../contract/common';
+import { errors } from '../../contract/common';
 import { StaffMember, StaffParams, UpdateStaffRequest } from '../../contract/staff';
 import { registrationProblems } from '../../domain/staff/registration';
 import { clinicStaff, toProfile, updateProfile } from '../../store/staff';
@@ -18,7 +18,7 @@ export function registerUpdateStaff(app: App, ctx: AppContext) {
         tags: ['staff'],
         params: StaffParams,
         body: UpdateStaffRequest,
-        response: { 200: StaffMember, 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
+        response: { 200: StaffMember, ...errors(400, 401, 403, 404) },
       },
     },
     async (req, reply) => {
