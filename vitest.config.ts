@@ -19,7 +19,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: [...intTests, 'node_modules/**'],
+          exclude: [...intTests, 'test/long/**', 'node_modules/**'],
         },
       },
       {
