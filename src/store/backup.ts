@@ -37,6 +37,13 @@ export const BACKUP_TABLES: TableSpec[] = [
   { table: 'auth_sessions', key: [['session_id', 'uuid']] },
   { table: 'audit_events', key: [['audit_id', 'uuid']] },
   { table: 'idempotency_keys', key: [['clinic_id', 'uuid'], ['staff_id', 'uuid'], ['idempotency_key', 'text']] },
+  { table: 'service_users', key: [['clinic_id', 'uuid'], ['service_user_id', 'uuid']] },
+  { table: 'service_user_versions', key: [['clinic_id', 'uuid'], ['service_user_id', 'uuid'], ['version', 'integer']] },
+  { table: 'service_user_photos', key: [['clinic_id', 'uuid'], ['photo_id', 'uuid']] },
+  { table: 'episodes', key: [['clinic_id', 'uuid'], ['episode_id', 'uuid']] },
+  { table: 'episode_events', key: [['clinic_id', 'uuid'], ['episode_id', 'uuid'], ['seq', 'integer']] },
+  { table: 'prescription_versions', key: [['clinic_id', 'uuid'], ['service_user_id', 'uuid'], ['version', 'integer']] },
+  { table: 'reviews', key: [['clinic_id', 'uuid'], ['review_id', 'uuid']] },
 ];
 
 interface Header {

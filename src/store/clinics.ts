@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import type { ClinicSettings } from '../domain/clinic/clinic-settings';
+import { readStoredClinicSettings, type ClinicSettings } from '../domain/clinic/clinic-settings';
 import type { Orm } from './database';
 import { clinicSettings, clinics, staffRoles } from './schema';
 import type { WriteContext } from './transaction';
@@ -37,7 +37,7 @@ export async function currentSettings(orm: Orm, clinicId: string): Promise<Clini
     .orderBy(desc(clinicSettings.version))
     .limit(1);
   const row = rows[0];
-  return row ? { ...row, settings: row.settings as ClinicSettings } : null;
+  return row ? { ...row, settings: readStoredClinicSettings(row.settings) } : null;
 }
 
 export async function settingsHistory(orm: Orm, clinicId: string): Promise<ClinicSettingsVersion[]> {
@@ -46,7 +46,7 @@ export async function settingsHistory(orm: Orm, clinicId: string): Promise<Clini
     .from(clinicSettings)
     .where(eq(clinicSettings.clinicId, clinicId))
     .orderBy(desc(clinicSettings.version));
-  return rows.map((row) => ({ ...row, settings: row.settings as ClinicSettings }));
+  return rows.map((row) => ({ ...row, settings: readStoredClinicSettings(row.settings) }));
 }
 
 export class StaleVersionError extends Error {
@@ -110,7 +110,7 @@ export async function listClinics(orm: Orm, only?: readonly string[]): Promise<C
     .innerJoin(latest, eq(latest.clinicId, clinics.clinicId));
   return rows
     .map((row) => {
-      const settings = row.settings as ClinicSettings;
+      const settings = readStoredClinicSettings(row.settings);
       return { clinicId: row.clinicId, name: settings.name, timeZone: settings.timeZone, createdAt: row.createdAt };
     })
     .sort((a, b) => a.name.localeCompare(b.name));

@@ -1,4 +1,4 @@
-import { boolean, date, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, customType, date, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Typed view of the tables that the SQL migrations in ./migrations create. The migrations are the
@@ -6,6 +6,8 @@ import { boolean, date, integer, jsonb, pgTable, primaryKey, text, timestamp, uu
  */
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const day = (name: string) => date(name, { mode: 'string' });
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
 export const staff = pgTable('staff', {
   staffId: uuid('staff_id').primaryKey(),
@@ -96,7 +98,128 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.clinicId, t.staffId, t.idempotencyKey] })],
 );
 
-export const schema = { staff, clinics, clinicSettings, staffRoles, authSessions, auditEvents, idempotencyKeys };
+export const serviceUsers = pgTable(
+  'service_users',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    serviceUserId: uuid('service_user_id').notNull(),
+    createdAt: at('created_at').notNull(),
+    createdBy: uuid('created_by'),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.serviceUserId] })],
+);
+
+export const serviceUserVersions = pgTable(
+  'service_user_versions',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    serviceUserId: uuid('service_user_id').notNull(),
+    version: integer('version').notNull(),
+    record: jsonb('record').notNull(),
+    familyName: text('family_name').notNull(),
+    givenName: text('given_name').notNull(),
+    dateOfBirth: day('date_of_birth').notNull(),
+    nhsNumber: text('nhs_number'),
+    reason: text('reason').notNull(),
+    recordedAt: at('recorded_at').notNull(),
+    recordedBy: uuid('recorded_by'),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.serviceUserId, t.version] })],
+);
+
+export const serviceUserPhotos = pgTable(
+  'service_user_photos',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    photoId: uuid('photo_id').notNull(),
+    serviceUserId: uuid('service_user_id').notNull(),
+    contentType: text('content_type').notNull(),
+    image: bytea('image').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    sha256: text('sha256').notNull(),
+    recordedAt: at('recorded_at').notNull(),
+    recordedBy: uuid('recorded_by'),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.photoId] })],
+);
+
+export const episodes = pgTable(
+  'episodes',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    episodeId: uuid('episode_id').notNull(),
+    serviceUserId: uuid('service_user_id').notNull(),
+    openedAt: at('opened_at').notNull(),
+    openedBy: uuid('opened_by'),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.episodeId] })],
+);
+
+export const episodeEvents = pgTable(
+  'episode_events',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    episodeId: uuid('episode_id').notNull(),
+    seq: integer('seq').notNull(),
+    eventType: text('event_type').notNull(),
+    occurredAt: at('occurred_at').notNull(),
+    event: jsonb('event').notNull(),
+    recordedAt: at('recorded_at').notNull(),
+    recordedBy: uuid('recorded_by'),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.episodeId, t.seq] })],
+);
+
+export const prescriptionVersions = pgTable(
+  'prescription_versions',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    serviceUserId: uuid('service_user_id').notNull(),
+    version: integer('version').notNull(),
+    episodeId: uuid('episode_id').notNull(),
+    status: text('status').notNull(),
+    content: jsonb('content').notNull(),
+    effectiveFrom: at('effective_from').notNull(),
+    reason: text('reason').notNull(),
+    signedAt: at('signed_at').notNull(),
+    signedBy: uuid('signed_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.serviceUserId, t.version] })],
+);
+
+export const reviews = pgTable(
+  'reviews',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    reviewId: uuid('review_id').notNull(),
+    serviceUserId: uuid('service_user_id').notNull(),
+    episodeId: uuid('episode_id').notNull(),
+    reviewedAt: at('reviewed_at').notNull(),
+    reviewedBy: uuid('reviewed_by').notNull(),
+    notes: text('notes').notNull(),
+    retitrationPlanned: boolean('retitration_planned').notNull(),
+    nextReviewDue: day('next_review_due').notNull(),
+    prescriptionVersion: integer('prescription_version'),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.reviewId] })],
+);
+
+export const schema = {
+  staff,
+  clinics,
+  clinicSettings,
+  staffRoles,
+  authSessions,
+  auditEvents,
+  idempotencyKeys,
+  serviceUsers,
+  serviceUserVersions,
+  serviceUserPhotos,
+  episodes,
+  episodeEvents,
+  prescriptionVersions,
+  reviews,
+};
 export type Schema = typeof schema;
 
 /** Tables that belong to the whole deployment rather than a clinic (see migration 0001). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkClinicSettings, defaultClinicSettings, WEEKDAYS, type ClinicSettings } from './clinic-settings';
+import { checkClinicSettings, defaultClinicSettings, readStoredClinicSettings, WEEKDAYS, type ClinicSettings } from './clinic-settings';
 
 const ok = (input: unknown) => checkClinicSettings(input);
 const problemsOf = (input: unknown) => {
@@ -89,9 +89,39 @@ describe('clinic settings', () => {
     expect(problemsOf(closed).map((p) => p.field)).toContain('openingHours');
   });
 
+  it('holds the dosing ceilings (defaults 400 mg a dose, 1000 mg a day, first dose 30 mg) and refuses contradictory ones', () => {
+    const settings = defaultClinicSettings('X');
+    expect(settings.dosingLimits).toMatchObject({ maxSingleDoseMg: 400, maxDailyDoseMg: 1000, firstDoseMg: 30, topUpMinWaitMinutes: 20 });
+    settings.dosingLimits.firstDoseMg = 60;
+    settings.dosingLimits.maxSingleDoseMg = 50;
+    expect(problemsOf(settings).map((p) => p.field)).toEqual(['dosingLimits.firstDoseMg']);
+    expect(problemsOf({ ...defaultClinicSettings('X'), dosingLimits: { ...defaultClinicSettings('X').dosingLimits, maxDailyDoseMg: 4000 } })[0]?.field).toBe(
+      'dosingLimits.maxDailyDoseMg',
+    );
+  });
+
+  it('keeps configurable eligibility criteria, with requiring methadone stability off by default', () => {
+    const settings = defaultClinicSettings('X');
+    expect(settings.eligibilityCriteria.filter((c) => c.enabled).map((c) => c.code)).toEqual([
+      'long_term_opioid_dependence',
+      'previous_treatment_without_benefit',
+      'adult',
+    ]);
+    expect(settings.eligibilityCriteria.find((c) => c.code === 'stable_on_methadone')?.enabled).toBe(false);
+    settings.eligibilityCriteria.push({ ...settings.eligibilityCriteria[0]! });
+    expect(problemsOf(settings).map((p) => p.field)).toEqual(['eligibilityCriteria[4].code']);
+  });
+
+  it('reads settings stored before a field existed with that field\'s default', () => {
+    const { dosingLimits: _d, eligibilityCriteria: _e, ...old } = defaultClinicSettings('Old');
+    const read = readStoredClinicSettings(old);
+    expect(read.dosingLimits.maxSingleDoseMg).toBe(400);
+    expect(checkClinicSettings(read).ok).toBe(true);
+  });
+
   it('names the field when the whole shape is wrong', () => {
     expect(problemsOf({ name: 'X' }).map((p) => p.field)).toEqual(
-      expect.arrayContaining(['timeZone', 'openingHours', 'sessions', 'minimumDoseIntervalMinutes', 'places']),
+      expect.arrayContaining(['timeZone', 'openingHours', 'sessions', 'minimumDoseIntervalMinutes', 'places', 'dosingLimits']),
     );
   });
 

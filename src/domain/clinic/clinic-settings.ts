@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_ELIGIBILITY_CRITERIA } from '../episode/eligibility';
+import { DEFAULT_DOSING_LIMITS, DosingLimitsSchema, dosingLimitsProblems } from '../prescription/dosing-limits';
 import { DEFAULT_TIME_ZONE, WALL_TIME_PATTERN, formatMinutes, isKnownTimeZone, minutesOfDay } from '../time/zone';
 import type { Checked, FieldProblem } from '../validation';
 import { zodProblems } from '../validation';
@@ -51,6 +53,19 @@ export const ClinicSettingsSchema = z.object({
     .min(MINIMUM_DOSE_INTERVAL_FLOOR_MINUTES, `must be at least ${MINIMUM_DOSE_INTERVAL_FLOOR_MINUTES} minutes`)
     .max(MINIMUM_DOSE_INTERVAL_CEILING_MINUTES, `must be at most ${MINIMUM_DOSE_INTERVAL_CEILING_MINUTES} minutes`),
   places: z.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500'),
+  /** Who HAT is for at this clinic; any criterion can be switched off (see eligibility.ts). */
+  eligibilityCriteria: z
+    .array(
+      z.object({
+        code: z.string().regex(/^[a-z][a-z0-9_]{1,59}$/, 'must be snake_case, e.g. long_term_opioid_dependence'),
+        label: z.string().trim().min(1, 'must not be empty').max(200),
+        enabled: z.boolean(),
+        automatic: z.enum(['age_18_or_over']).optional(),
+      }),
+    )
+    .max(20),
+  /** Hard ceilings no prescription may exceed (see dosing-limits.ts). */
+  dosingLimits: DosingLimitsSchema,
 });
 export type ClinicSettings = z.infer<typeof ClinicSettingsSchema>;
 
@@ -68,7 +83,19 @@ export function defaultClinicSettings(name: string): ClinicSettings {
     ],
     minimumDoseIntervalMinutes: 240,
     places: 15,
+    eligibilityCriteria: DEFAULT_ELIGIBILITY_CRITERIA.map((c) => ({ ...c })),
+    dosingLimits: { ...DEFAULT_DOSING_LIMITS },
   };
+}
+
+/**
+ * Settings as stored by an earlier version of openhat may lack fields added since; those take
+ * their defaults when read. (Writes always carry every field.)
+ */
+export function readStoredClinicSettings(stored: unknown): ClinicSettings {
+  const s = stored as Partial<ClinicSettings>;
+  const defaults = defaultClinicSettings(s.name ?? 'Clinic');
+  return { ...defaults, ...s };
 }
 
 /**
@@ -80,7 +107,12 @@ export function checkClinicSettings(input: unknown): Checked<ClinicSettings> {
   const parsed = ClinicSettingsSchema.safeParse(input);
   if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
   const settings = parsed.data;
-  const problems = [...openingHoursProblems(settings), ...sessionProblems(settings)];
+  const problems = [
+    ...openingHoursProblems(settings),
+    ...sessionProblems(settings),
+    ...dosingLimitsProblems(settings.dosingLimits).map((p) => ({ ...p, field: `dosingLimits.${p.field}` })),
+    ...criteriaProblems(settings),
+  ];
   return problems.length === 0 ? { ok: true, value: settings } : { ok: false, problems };
 }
 
@@ -160,6 +192,16 @@ function sessionProblems(settings: ClinicSettings): FieldProblem[] {
       });
     }
   }
+  return problems;
+}
+
+function criteriaProblems(settings: ClinicSettings): FieldProblem[] {
+  const seen = new Set<string>();
+  const problems: FieldProblem[] = [];
+  settings.eligibilityCriteria.forEach((c, i) => {
+    if (seen.has(c.code)) problems.push({ field: `eligibilityCriteria[${i}].code`, message: `criterion ${c.code} is listed twice` });
+    seen.add(c.code);
+  });
   return problems;
 }
 
