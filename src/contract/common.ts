@@ -12,6 +12,10 @@ export const ErrorResponse = z
         .array(z.object({ field: z.string(), message: z.string() }))
         .optional()
         .describe('Every problem found, when there was more than one'),
+      refusals: z
+        .array(z.object({ rule: z.string(), message: z.string(), field: z.string().optional() }))
+        .optional()
+        .describe('For a request refused by a safety or clinical rule: every rule that refused it, with the figures'),
     }),
   })
   .meta({ id: 'Error' });
@@ -31,6 +35,7 @@ export const errorResponses = {
   403: ErrorResponse.describe('Signed in, but not allowed'),
   404: ErrorResponse.describe('No such record (or not in a clinic you work at)'),
   409: ErrorResponse.describe('Conflicts with the current state'),
+  422: ErrorResponse.describe('Refused by a safety or clinical rule (code = the rule); nothing was written'),
 } as const;
 
 type ErrorStatus = keyof typeof errorResponses;

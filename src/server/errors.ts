@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import type { Refusal } from '../domain/refusal';
 import type { FieldProblem } from '../domain/validation';
 
 /**
@@ -13,9 +14,17 @@ export class ApiError extends Error {
     message: string,
     readonly field?: string,
     readonly problems?: FieldProblem[],
+    readonly refusals?: Refusal[],
   ) {
     super(message);
   }
+}
+
+/** A request refused by a named rule (a safety limit, a clinical rule): 422, nothing written. */
+export function refused(refusals: Refusal[]): ApiError {
+  const first = refusals[0]!;
+  const message = refusals.length === 1 ? first.message : refusals.map((r) => r.message).join('; ');
+  return new ApiError(422, first.rule, message, first.field, undefined, refusals);
 }
 
 export function invalid(problems: FieldProblem[], code = 'validation_failed'): ApiError {
@@ -52,6 +61,7 @@ export function sendError(reply: FastifyReply, error: ApiError) {
       message: error.message,
       ...(error.field ? { field: error.field } : {}),
       ...(error.problems ? { problems: error.problems } : {}),
+      ...(error.refusals ? { refusals: error.refusals } : {}),
     },
   });
 }

@@ -22,6 +22,10 @@ const anyone = { access: 'public' } as const;
 const clinic = (...roles: Role[]) => ({ access: 'clinic', roles }) as const;
 const everyClinicRole = clinic(...CLINICAL_ROLES, 'commissioner');
 const admin = clinic('admin');
+const clinical = clinic(...CLINICAL_ROLES);
+const prescriber = clinic('prescriber');
+/** Those who keep a person's record and episode up to date. */
+const recordKeepers = clinic('admin', 'prescriber', 'nurse', 'keyworker');
 
 export const permissions = {
   'GET /': anyone,
@@ -52,6 +56,36 @@ export const permissions = {
   'POST /api/v1/clinics/:clinicId/staff/:staffId/reset-password': admin,
 
   'GET /api/v1/clinics/:clinicId/audit': clinic('admin', 'cd_accountable'),
+
+  'GET /api/v1/clinics/:clinicId/service-users': clinical,
+  'POST /api/v1/clinics/:clinicId/service-users': recordKeepers,
+  'GET /api/v1/clinics/:clinicId/service-users/:serviceUserId': clinical,
+  'PUT /api/v1/clinics/:clinicId/service-users/:serviceUserId': recordKeepers,
+  'GET /api/v1/clinics/:clinicId/service-users/:serviceUserId/history': clinical,
+  'POST /api/v1/clinics/:clinicId/service-users/:serviceUserId/photo': clinic('admin', 'prescriber', 'nurse', 'hca', 'keyworker'),
+  'GET /api/v1/clinics/:clinicId/service-users/:serviceUserId/photo': clinical,
+
+  'POST /api/v1/clinics/:clinicId/service-users/:serviceUserId/episodes': recordKeepers,
+  'GET /api/v1/clinics/:clinicId/episodes/:episodeId': clinical,
+  'POST /api/v1/clinics/:clinicId/episodes/:episodeId/assessment': clinic('prescriber', 'nurse', 'keyworker'),
+  'POST /api/v1/clinics/:clinicId/episodes/:episodeId/eligibility': prescriber,
+  'POST /api/v1/clinics/:clinicId/episodes/:episodeId/place-offer': clinic('admin', 'prescriber'),
+  'POST /api/v1/clinics/:clinicId/episodes/:episodeId/induction': prescriber,
+  'POST /api/v1/clinics/:clinicId/episodes/:episodeId/maintenance': prescriber,
+  'POST /api/v1/clinics/:clinicId/episodes/:episodeId/discharge': recordKeepers,
+  // Recording that someone is away stops treatment safely, so anyone at the hatch may.
+  'POST /api/v1/clinics/:clinicId/episodes/:episodeId/absences': clinic('admin', 'prescriber', 'nurse', 'hca', 'keyworker'),
+  'POST /api/v1/clinics/:clinicId/episodes/:episodeId/absences/end': recordKeepers,
+
+  'GET /api/v1/clinics/:clinicId/service-users/:serviceUserId/prescriptions': clinical,
+  'POST /api/v1/clinics/:clinicId/service-users/:serviceUserId/prescriptions': prescriber,
+  // Suspending is always the safer way, so nurses may too.
+  'POST /api/v1/clinics/:clinicId/service-users/:serviceUserId/prescriptions/suspension': clinic('prescriber', 'nurse'),
+  'POST /api/v1/clinics/:clinicId/service-users/:serviceUserId/prescriptions/stop': prescriber,
+
+  'POST /api/v1/clinics/:clinicId/service-users/:serviceUserId/reviews': prescriber,
+  'GET /api/v1/clinics/:clinicId/service-users/:serviceUserId/reviews': clinical,
+  'GET /api/v1/clinics/:clinicId/reviews/due': clinic('admin', 'prescriber', 'nurse', 'keyworker'),
 } as const satisfies Record<string, Rule>;
 
 export type RouteKey = keyof typeof permissions;

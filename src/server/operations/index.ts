@@ -21,6 +21,15 @@ import { registerSetRoles } from './set-roles';
 import { registerSettingsHistory } from './settings-history';
 import { registerUnlockStaff } from './unlock-staff';
 import { registerUpdateStaff } from './update-staff';
+import { registerCreateServiceUser } from './create-service-user';
+import { registerEpisodes } from './episodes';
+import { registerGetServiceUser } from './get-service-user';
+import { registerListServiceUsers } from './list-service-users';
+import { registerPhotos } from './photos';
+import { registerPrescriptions } from './prescriptions';
+import { registerReviews } from './reviews';
+import { registerServiceUserHistory } from './service-user-history';
+import { registerUpdateServiceUser } from './update-service-user';
 
 /** Every operation of the API, one file each. */
 export const operations: ((app: App, ctx: AppContext) => void)[] = [
@@ -46,4 +55,13 @@ export const operations: ((app: App, ctx: AppContext) => void)[] = [
   registerClinicAudit,
   registerDeploymentAudit,
   registerDownloadBackup,
+  registerListServiceUsers,
+  registerCreateServiceUser,
+  registerGetServiceUser,
+  registerUpdateServiceUser,
+  registerServiceUserHistory,
+  registerPhotos,
+  registerEpisodes,
+  registerPrescriptions,
+  registerReviews,
 ];
