@@ -51,16 +51,11 @@ export const ServiceUserSummary = z
   })
   .meta({ id: 'ServiceUserSummary' });
 
-export const ServiceUserDetail = z
-  .object({
-    serviceUserId: Uuid,
-    displayName: z.string(),
-    version: z.number().int(),
+export const ServiceUserDetail = ServiceUserSummary.extend({
     record: ServiceUserRecord,
     reason: z.string(),
     recordedAt: Timestamp,
     recordedBy: Uuid.nullable(),
-    episode: EpisodeSummary.nullable(),
     prescriptionInForce: PrescriptionVersionOut.nullable(),
     alerts: z.array(Alert).describe('What staff must know before a dose'),
     photo: PhotoMeta.nullable(),

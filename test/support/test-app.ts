@@ -105,7 +105,7 @@ export class TestApp {
     // The sign-in rate limit has its own test; elsewhere it would only get in the way.
     const config = { ...loadConfig({}), loginRateLimitPerMinute: 100_000, ...overrides };
     const ctx: AppContext = { db, clock, config, passwords: testPasswords };
-    const app = await buildApp(ctx);
+    const app = await buildApp(ctx, process.env.OPENHAT_TEST_LOG ? { loggerInstance: (await import('pino')).default({ level: 'error' }) } : {});
     return new TestApp(app, db, clock, ctx);
   }
 

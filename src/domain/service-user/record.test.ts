@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkWith } from '../validation';
-import { displayName, recordAlerts, recordDateProblems, ServiceUserRecordSchema } from './record';
+import { checkServiceUserRecord, displayName, recordAlerts, recordDateProblems, ServiceUserRecordSchema } from './record';
 
 const minimal = { familyName: 'Bloggs', givenName: 'Joanne', dateOfBirth: '1980-05-17', address: { lines: ['1 High Street', 'Middlesbrough'], postcode: 'TS1 1AA' } };
 
@@ -14,7 +14,8 @@ describe('service user record', () => {
   });
 
   it('validates and normalises the NHS number', () => {
-    expect(ServiceUserRecordSchema.parse({ ...minimal, nhsNumber: '943 476 5919' }).nhsNumber).toBe('9434765919');
+    const normalised = checkServiceUserRecord({ ...minimal, nhsNumber: '943 476 5919' });
+    expect(normalised.ok && normalised.value.nhsNumber).toBe('9434765919');
     const bad = checkWith(ServiceUserRecordSchema, { ...minimal, nhsNumber: '943 476 5918' });
     expect(bad.ok ? null : bad.problems).toEqual([{ field: 'nhsNumber', message: 'is not a valid NHS number (10 digits with a correct check digit)' }]);
   });

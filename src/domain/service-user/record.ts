@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Temporal } from 'temporal-polyfill';
+import { checkWith, type Checked } from '../validation';
 import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number';
 
 /**
@@ -26,8 +27,7 @@ export const ServiceUserRecordSchema = z
       .trim()
       .nullable()
       .default(null)
-      .refine((v) => v === null || v === '' || isValidNhsNumber(v), 'is not a valid NHS number (10 digits with a correct check digit)')
-      .transform((v) => (v ? normaliseNhsNumber(v) : null)),
+      .refine((v) => v === null || v === '' || isValidNhsNumber(v), 'is not a valid NHS number (10 digits with a correct check digit)'),
     address: z
       .object({
         lines: z.array(text(120)).min(1, 'give at least one address line').max(5),
@@ -96,6 +96,17 @@ export const ServiceUserRecordSchema = z
 
 export type ServiceUserRecord = z.output<typeof ServiceUserRecordSchema>;
 export type ServiceUserRecordInput = z.input<typeof ServiceUserRecordSchema>;
+
+/**
+ * Check a record and put it in its stored form: the NHS number as its ten digits. (Kept out of
+ * the schema as a transform so the same schema can describe the record in API answers.)
+ */
+export function checkServiceUserRecord(input: unknown): Checked<ServiceUserRecord> {
+  const checked = checkWith(ServiceUserRecordSchema, input);
+  if (!checked.ok) return checked;
+  const nhs = checked.value.nhsNumber;
+  return { ok: true, value: { ...checked.value, nhsNumber: nhs ? normaliseNhsNumber(nhs) : null } };
+}
 
 /** Problems that depend on today's date (a birth date in the future, an implausible age). */
 export function recordDateProblems(record: ServiceUserRecord, today: string): { field: string; message: string }[] {

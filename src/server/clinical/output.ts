@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { Temporal } from 'temporal-polyfill';
 import { displayName, recordAlerts } from '../../domain/service-user/record';
 import { canBeDosed } from '../../domain/episode/episode';
+import { TREATMENT_STATES } from '../../domain/episode/episode-event';
 import { versionInForce } from '../../domain/prescription/versions';
 import type { StoredEpisode } from '../../store/episodes';
 import type { StoredPrescriptionVersion } from '../../store/prescriptions';
@@ -74,7 +75,8 @@ export function alertsFor(v: ServiceUserVersion, episode: StoredEpisode | null, 
   const alerts: Alert[] = [];
   if (episode) {
     const dosable = canBeDosed(episode.episode);
-    if (!dosable.ok && episode.episode.state !== 'discharged') {
+    // Before and after treatment "cannot be dosed" is no news; during it, it is the first thing to see.
+    if (!dosable.ok && TREATMENT_STATES.has(episode.episode.state)) {
       for (const r of dosable.refusals) alerts.push({ kind: r.rule, severity: 'danger', text: r.message });
     }
     if (episode.episode.retitrationRequired) {

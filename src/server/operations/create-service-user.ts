@@ -1,7 +1,6 @@
 import { ClinicParams, errors } from '../../contract/common';
 import { CreateServiceUserRequest, ServiceUserDetail } from '../../contract/service-users';
-import { recordDateProblems, ServiceUserRecordSchema } from '../../domain/service-user/record';
-import { checkWith } from '../../domain/validation';
+import { checkServiceUserRecord, recordDateProblems } from '../../domain/service-user/record';
 import { dateToInstant } from '../../domain/time/clock';
 import { createServiceUser, findByNhsNumber } from '../../store/service-users';
 import type { App, AppContext } from '../context';
@@ -29,7 +28,7 @@ export function registerCreateServiceUser(app: App, ctx: AppContext) {
     },
     async (req, reply) => {
       const clinicId = clinicIdOf(req);
-      const checked = checkWith(ServiceUserRecordSchema, req.body.record);
+      const checked = checkServiceUserRecord(req.body.record);
       if (!checked.ok) throw invalid(checked.problems.map((p) => ({ ...p, field: `record.${p.field}` })));
       const record = checked.value;
       const { staff } = signedIn(req);

@@ -1,7 +1,6 @@
 import { errors } from '../../contract/common';
 import { ServiceUserParams, ServiceUserVersionOut, UpdateServiceUserRequest } from '../../contract/service-users';
-import { recordDateProblems, ServiceUserRecordSchema } from '../../domain/service-user/record';
-import { checkWith } from '../../domain/validation';
+import { checkServiceUserRecord, recordDateProblems } from '../../domain/service-user/record';
 import { findByNhsNumber, lockServiceUser, currentVersion, recordNewVersion } from '../../store/service-users';
 import type { App, AppContext } from '../context';
 import { clinicIdOf } from '../clinic-output';
@@ -27,7 +26,7 @@ export function registerUpdateServiceUser(app: App, ctx: AppContext) {
     async (req, reply) => {
       const clinicId = clinicIdOf(req);
       const serviceUserId = idParam(req, 'serviceUserId', 'Service user');
-      const checked = checkWith(ServiceUserRecordSchema, req.body.record);
+      const checked = checkServiceUserRecord(req.body.record);
       if (!checked.ok) throw invalid(checked.problems.map((p) => ({ ...p, field: `record.${p.field}` })));
       const record = checked.value;
       return sendWrite(ctx, req, reply, 200, async (w) => {
