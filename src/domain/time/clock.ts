@@ -25,8 +25,11 @@ export class FakeClock implements Clock {
     return this.#now;
   }
 
+  /** Move on by real elapsed time; a "day" here is 24 hours, whatever the clocks on the wall do. */
   advance(duration: Temporal.DurationLike | string): Temporal.Instant {
-    this.#now = this.#now.add(Temporal.Duration.from(duration));
+    const d = Temporal.Duration.from(duration);
+    const hours = d.hours + 24 * (d.days + 7 * d.weeks);
+    this.#now = this.#now.add(d.with({ days: 0, weeks: 0, hours }));
     return this.#now;
   }
 
