@@ -199,6 +199,7 @@ function titrationRefusals(order: DiamorphineOrder, ctx: PrescriptionContext): R
     if (prescribed === null || !(prescribed > 0)) continue;
     const planned = t ? [t.startDoseMg, ...t.steps.map((s) => s.doseMg)].map((d) => Math.min(d, prescribed)) : [prescribed];
     const label = route.toUpperCase();
+    let dailyFromPrevious: Refusal | null = null;
 
     if (fresh) {
       if (planned[0]! > limits.firstDoseMg) {
@@ -217,12 +218,11 @@ function titrationRefusals(order: DiamorphineOrder, ctx: PrescriptionContext): R
         planned.unshift(before);
         const dailyRise = sessionsNow * planned[1]! - sessionsBefore * before;
         if (dailyRise > limits.maxRisePerDayMg) {
-          refusals.push(
-            refuse(
-              'max_rise_per_day',
-              `${label}: the daily total would rise from ${sessionsBefore * before} mg to ${sessionsNow * planned[1]!} mg, more than the clinic's limit of ${limits.maxRisePerDayMg} mg a day`,
-              `diamorphine.${route}DoseMg`,
-            ),
+          // Reported after the per-dose rise below, which is the plainer reason when both apply.
+          dailyFromPrevious = refuse(
+            'max_rise_per_day',
+            `${label}: the daily total would rise from ${sessionsBefore * before} mg to ${sessionsNow * planned[1]!} mg, more than the clinic's limit of ${limits.maxRisePerDayMg} mg a day`,
+            `diamorphine.${route}DoseMg`,
           );
         }
       }
@@ -253,6 +253,7 @@ function titrationRefusals(order: DiamorphineOrder, ctx: PrescriptionContext): R
         }
       }
     }
+    if (dailyFromPrevious) refusals.push(dailyFromPrevious);
   }
   return refusals;
 }
