@@ -150,4 +150,47 @@ describe.skipIf(postgresSkipped())('episodes: from referral to discharge', () =>
       expect.arrayContaining(['review_required_after_absence', 'retitration_required', 'prescription_suspended']),
     );
   });
+
+  describe('every step from every state, through the API', () => {
+    const steps = ['assessment', 'place-offer', 'induction', 'maintenance', 'absences/end'] as const;
+    const allowed: Record<string, readonly string[]> = {
+      referred: ['assessment'],
+      assessing: [],
+      accepted: ['induction'],
+      induction: ['maintenance'],
+      maintenance: [],
+      discharged: [],
+    };
+    const reach: Record<string, string[]> = {
+      referred: [],
+      assessing: ['assessment'],
+      accepted: ['assessment', 'eligibility'],
+      induction: ['assessment', 'eligibility', 'induction'],
+      maintenance: ['assessment', 'eligibility', 'induction', 'maintenance'],
+      discharged: ['discharge'],
+    };
+    for (const [state, path] of Object.entries(reach)) {
+      it(`from ${state}: allows ${allowed[state]!.join(', ') || 'none of the simple steps'}, refuses the rest and writes nothing`, async () => {
+        const clinic = await t.newClinic();
+        const doctor = await licensedPrescriber(t, clinic);
+        for (const step of steps) {
+          const { episodeId } = await referredPerson(clinic, { familyName: `${state}-${step}` });
+          for (const p of path) {
+            const body = p === 'eligibility' ? { outcomes: allCriteriaMet } : p === 'discharge' ? { reason: 'other' } : {};
+            expect((await doctor.client.post(clinic.url(`/episodes/${episodeId}/${p}`), body)).status).toBe(200);
+          }
+          const before = await queryAudit(t.db.orm, { clinicId: clinic.clinicId, entityType: 'episode_event', limit: 1000 });
+          const res = await doctor.client.post(clinic.url(`/episodes/${episodeId}/${step}`));
+          const after = await queryAudit(t.db.orm, { clinicId: clinic.clinicId, entityType: 'episode_event', limit: 1000 });
+          if (allowed[state]!.includes(step)) {
+            expect(res.status, `${state} → ${step}`).toBe(200);
+            expect(after.length).toBe(before.length + 1);
+          } else {
+            expect(res.status, `${state} → ${step}: ${JSON.stringify(res.body)}`).toBe(422);
+            expect(after.length).toBe(before.length);
+          }
+        }
+      });
+    }
+  });
 });
