@@ -44,8 +44,13 @@ export async function serviceUserExists(orm: Orm, clinicId: string, serviceUserI
   return rows.length > 0;
 }
 
-/** Another current record at this clinic with the same NHS number, if any. */
+/**
+ * The people whose current record at this clinic has this NHS number. Call it inside the write's
+ * transaction: it holds a lock on the number until commit, so two people cannot be given the same
+ * number at once.
+ */
 export async function findByNhsNumber(orm: Orm, clinicId: string, nhsNumber: string): Promise<string[]> {
+  await orm.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${clinicId}:nhs:${nhsNumber}`}, 0))`);
   const rows = await orm.execute(sql`
     SELECT v.service_user_id FROM service_user_versions v
     WHERE v.clinic_id = ${clinicId} AND v.nhs_number = ${nhsNumber}

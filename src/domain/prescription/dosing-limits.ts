@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Clinic-wide hard ceilings that no prescription may exceed, set by the clinic's administrator.
- * Defaults (../shared/reference/clinical-references.md, copied into the README):
+ * Defaults, with their sources, in docs/clinical-defaults.md:
  * - 1000 mg a day: the NAOMI trial's maximum (NEJM 2009);
  * - 400 mg in one injection: a conservative default only, *unconfirmed* by any source;
  * - 30 mg as the first dose for a new or re-titrating person: the drug monograph's day-1 dose;

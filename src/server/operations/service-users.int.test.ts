@@ -56,6 +56,14 @@ describe.skipIf(postgresSkipped())('service users', () => {
     expect(again.body.error.code).toBe('nhs_number_in_use');
   });
 
+  it('gives an NHS number to one person only, even when two records are made at once', async () => {
+    const clinic = await t.newClinic();
+    const answers = await Promise.all(
+      ['A', 'B', 'C'].map((n) => clinic.admin.client.post(clinic.url('/service-users'), { record: record({ givenName: n, nhsNumber: '9434765919' }) })),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409]);
+  });
+
   it('records changes as new versions with a reason, keeps the old ones, and stops lost updates', async () => {
     const clinic = await t.newClinic();
     const created = await clinic.admin.client.post(clinic.url('/service-users'), { record: record() });
