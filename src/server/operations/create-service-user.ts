@@ -3,10 +3,11 @@ import { CreateServiceUserRequest, ServiceUserDetail } from '../../contract/serv
 import { checkServiceUserRecord, recordDateProblems } from '../../domain/service-user/record';
 import { dateToInstant } from '../../domain/time/clock';
 import { createServiceUser, findByNhsNumber } from '../../store/service-users';
+import { isMember } from '../../store/clinics';
 import type { App, AppContext } from '../context';
 import { signedIn } from '../authorize';
 import { clinicIdOf } from '../clinic-output';
-import { conflict, invalid } from '../errors';
+import { badRequest, conflict, invalid } from '../errors';
 import { clinicToday, lockPerson } from '../clinical/person';
 import { recordEpisodeEvent } from '../clinical/episode-workflow';
 import { resolveWhen } from '../clinical/when';
@@ -36,6 +37,9 @@ export function registerCreateServiceUser(app: App, ctx: AppContext) {
         const now = dateToInstant(w.now);
         const dateProblems = recordDateProblems(record, await clinicToday(w.tx, clinicId, now));
         if (dateProblems.length) throw invalid(dateProblems.map((p) => ({ ...p, field: `record.${p.field}` })));
+        if (record.keyworkerStaffId && !(await isMember(w.tx, clinicId, record.keyworkerStaffId))) {
+          throw badRequest('record.keyworkerStaffId', 'is not a member of staff at this clinic');
+        }
         if (record.nhsNumber && (await findByNhsNumber(w.tx, clinicId, record.nhsNumber)).length > 0) {
           throw conflict('nhs_number_in_use', 'Another service user at this clinic has this NHS number; open their record instead');
         }

@@ -48,6 +48,16 @@ describe.skipIf(postgresSkipped())('service users', () => {
     expect(after.filter((e) => e.action !== 'read')).toHaveLength(before);
   });
 
+  it('accepts as keyworker only someone who works at the clinic', async () => {
+    const clinic = await t.newClinic();
+    const other = await t.newClinic();
+    const keyworker = await t.newStaff(clinic.clinicId, ['keyworker'], { signIn: false });
+    const stranger = await t.newStaff(other.clinicId, ['keyworker'], { signIn: false });
+    expect((await clinic.admin.client.post(clinic.url('/service-users'), { record: record({ keyworkerStaffId: keyworker.staffId }) })).status).toBe(201);
+    const res = await clinic.admin.client.post(clinic.url('/service-users'), { record: record({ keyworkerStaffId: stranger.staffId }) });
+    expect(res.body.error.field).toBe('record.keyworkerStaffId');
+  });
+
   it('refuses a second record with the same NHS number at the clinic', async () => {
     const clinic = await t.newClinic();
     await clinic.admin.client.post(clinic.url('/service-users'), { record: record({ nhsNumber: '4010232137' }) });

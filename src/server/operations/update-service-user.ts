@@ -2,9 +2,10 @@ import { errors } from '../../contract/common';
 import { ServiceUserParams, ServiceUserVersionOut, UpdateServiceUserRequest } from '../../contract/service-users';
 import { checkServiceUserRecord, recordDateProblems } from '../../domain/service-user/record';
 import { findByNhsNumber, lockServiceUser, currentVersion, recordNewVersion } from '../../store/service-users';
+import { isMember } from '../../store/clinics';
 import type { App, AppContext } from '../context';
 import { clinicIdOf } from '../clinic-output';
-import { conflict, invalid, notFound } from '../errors';
+import { badRequest, conflict, invalid, notFound } from '../errors';
 import { idParam } from '../clinical/output';
 import { clinicToday } from '../clinical/person';
 import { dateToInstant } from '../../domain/time/clock';
@@ -37,6 +38,9 @@ export function registerUpdateServiceUser(app: App, ctx: AppContext) {
         }
         const dateProblems = recordDateProblems(record, await clinicToday(w.tx, clinicId, dateToInstant(w.now)));
         if (dateProblems.length) throw invalid(dateProblems.map((p) => ({ ...p, field: `record.${p.field}` })));
+        if (record.keyworkerStaffId && !(await isMember(w.tx, clinicId, record.keyworkerStaffId))) {
+          throw badRequest('record.keyworkerStaffId', 'is not a member of staff at this clinic');
+        }
         if (record.nhsNumber && (await findByNhsNumber(w.tx, clinicId, record.nhsNumber)).some((id) => id !== serviceUserId)) {
           throw conflict('nhs_number_in_use', 'Another service user at this clinic has this NHS number');
         }
