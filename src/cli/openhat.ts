@@ -23,6 +23,8 @@ const USAGE = `usage: npm run openhat -- <command>
   migrate           apply pending database migrations
   backup FILE       write a backup of the whole database to FILE (gzipped JSON lines)
   restore FILE      load a backup into an empty database (new data folder or new PostgreSQL database)
+  cd verify [--clinic ID]
+                    check every controlled-drug register page's hash chain and balances
 
 The database is PostgreSQL when DATABASE_URL is set, otherwise PGlite in OPENHAT_DATA_DIR (./data).
 A PGlite data folder can be used by one process at a time: stop the server first.`;
@@ -107,6 +109,25 @@ async function restore(args: string[]) {
   });
 }
 
+async function cd(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'verify') throw new UsageError('the cd command has one subcommand: cd verify');
+  const { values } = parseArgs({ args: rest, options: { clinic: { type: 'string' } } });
+  return withDatabase(true, async (db) => {
+    const { verifyRegister } = await import('../server/cd/verify');
+    const report = await verifyRegister(db.orm, values.clinic);
+    for (const page of report.pages) {
+      process.stdout.write(
+        page.ok
+          ? `ok      ${page.clinicId} ${page.name}: ${page.entries} entries, balance ${page.balance}\n`
+          : `BROKEN  ${page.clinicId} ${page.name}: entry ${page.brokenAtSeq}: ${page.problem}\n`,
+      );
+    }
+    process.stdout.write(report.ok ? `The register verifies: ${report.pages.length} pages.\n` : 'The register does NOT verify: see BROKEN above.\n');
+    return report.ok ? 0 : 1;
+  });
+}
+
 export async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -123,6 +144,8 @@ export async function run(argv: string[]): Promise<number> {
       case 'restore':
         await restore(rest);
         return 0;
+      case 'cd':
+        return await cd(rest);
       case undefined:
       case 'help':
       case '--help':

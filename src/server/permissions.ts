@@ -24,6 +24,7 @@ const everyClinicRole = clinic(...CLINICAL_ROLES, 'commissioner');
 const admin = clinic('admin');
 const clinical = clinic(...CLINICAL_ROLES);
 const prescriber = clinic('prescriber');
+const cdAccountable = clinic('cd_accountable');
 /** Those who keep a person's record and episode up to date. */
 const recordKeepers = clinic('admin', 'prescriber', 'nurse', 'keyworker');
 
@@ -86,6 +87,25 @@ export const permissions = {
   'POST /api/v1/clinics/:clinicId/service-users/:serviceUserId/reviews': prescriber,
   'GET /api/v1/clinics/:clinicId/service-users/:serviceUserId/reviews': clinical,
   'GET /api/v1/clinics/:clinicId/reviews/due': clinic('admin', 'prescriber', 'nurse', 'keyworker'),
+
+  'GET /api/v1/clinics/:clinicId/cd/items': clinical,
+  'POST /api/v1/clinics/:clinicId/cd/items': cdAccountable,
+  'GET /api/v1/clinics/:clinicId/cd/items/:itemId/register': clinic('admin', 'prescriber', 'nurse', 'cd_accountable'),
+  'POST /api/v1/clinics/:clinicId/cd/items/:itemId/receipts': cdAccountable,
+  'POST /api/v1/clinics/:clinicId/cd/items/:itemId/supplies': clinic('nurse'),
+  'POST /api/v1/clinics/:clinicId/cd/items/:itemId/waste': clinic('nurse'),
+  'POST /api/v1/clinics/:clinicId/cd/items/:itemId/returns-to-supplier': cdAccountable,
+  'POST /api/v1/clinics/:clinicId/cd/items/:itemId/destructions': cdAccountable,
+  'POST /api/v1/clinics/:clinicId/cd/items/:itemId/corrections': cdAccountable,
+  'POST /api/v1/clinics/:clinicId/cd/items/:itemId/transfers': cdAccountable,
+  'POST /api/v1/clinics/:clinicId/cd/stock-checks': cdAccountable,
+  'GET /api/v1/clinics/:clinicId/cd/discrepancies': clinic('admin', 'cd_accountable'),
+  'POST /api/v1/clinics/:clinicId/cd/discrepancies/:discrepancyId/resolution': cdAccountable,
+  'GET /api/v1/clinics/:clinicId/cd/verify': clinic('admin', 'cd_accountable'),
+  'GET /api/v1/clinics/:clinicId/cd/reconciliation': clinic('admin', 'nurse', 'cd_accountable'),
+  'GET /api/v1/clinics/:clinicId/cd/patient-returns': clinic('admin', 'nurse', 'cd_accountable'),
+  'POST /api/v1/clinics/:clinicId/cd/patient-returns': clinic('nurse', 'cd_accountable'),
+  'POST /api/v1/clinics/:clinicId/cd/patient-returns/:returnId/destruction': cdAccountable,
 } as const satisfies Record<string, Rule>;
 
 export type RouteKey = keyof typeof permissions;

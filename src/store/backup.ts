@@ -44,6 +44,12 @@ export const BACKUP_TABLES: TableSpec[] = [
   { table: 'episode_events', key: [['clinic_id', 'uuid'], ['episode_id', 'uuid'], ['seq', 'integer']] },
   { table: 'prescription_versions', key: [['clinic_id', 'uuid'], ['service_user_id', 'uuid'], ['version', 'integer']] },
   { table: 'reviews', key: [['clinic_id', 'uuid'], ['review_id', 'uuid']] },
+  { table: 'cd_items', key: [['clinic_id', 'uuid'], ['item_id', 'uuid']] },
+  { table: 'cd_entries', key: [['clinic_id', 'uuid'], ['item_id', 'uuid'], ['seq', 'integer']] },
+  { table: 'cd_discrepancies', key: [['clinic_id', 'uuid'], ['discrepancy_id', 'uuid']] },
+  { table: 'cd_discrepancy_resolutions', key: [['clinic_id', 'uuid'], ['discrepancy_id', 'uuid']] },
+  { table: 'cd_patient_returns', key: [['clinic_id', 'uuid'], ['return_id', 'uuid']] },
+  { table: 'cd_patient_return_destructions', key: [['clinic_id', 'uuid'], ['return_id', 'uuid']] },
 ];
 
 interface Header {

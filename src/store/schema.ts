@@ -204,6 +204,102 @@ export const reviews = pgTable(
   (t) => [primaryKey({ columns: [t.clinicId, t.reviewId] })],
 );
 
+export const cdItems = pgTable(
+  'cd_items',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    itemId: uuid('item_id').notNull(),
+    drug: text('drug').notNull(),
+    form: text('form').notNull(),
+    strengthMg: integer('strength_mg').notNull(),
+    location: text('location').notNull(),
+    createdAt: at('created_at').notNull(),
+    createdBy: uuid('created_by'),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.itemId] })],
+);
+
+export const cdEntries = pgTable(
+  'cd_entries',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    itemId: uuid('item_id').notNull(),
+    seq: integer('seq').notNull(),
+    kind: text('kind').notNull(),
+    details: jsonb('details').notNull(),
+    quantity: integer('quantity').notNull(),
+    quantityChange: integer('quantity_change').notNull(),
+    balanceAfter: integer('balance_after').notNull(),
+    occurredAt: at('occurred_at').notNull(),
+    recordedAt: at('recorded_at').notNull(),
+    recordedBy: uuid('recorded_by').notNull(),
+    witnessId: uuid('witness_id'),
+    note: text('note'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.itemId, t.seq] })],
+);
+
+export const cdDiscrepancies = pgTable(
+  'cd_discrepancies',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    discrepancyId: uuid('discrepancy_id').notNull(),
+    itemId: uuid('item_id').notNull(),
+    stockCheckSeq: integer('stock_check_seq').notNull(),
+    expected: integer('expected').notNull(),
+    counted: integer('counted').notNull(),
+    openedAt: at('opened_at').notNull(),
+    openedBy: uuid('opened_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.discrepancyId] })],
+);
+
+export const cdDiscrepancyResolutions = pgTable(
+  'cd_discrepancy_resolutions',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    discrepancyId: uuid('discrepancy_id').notNull(),
+    resolvedAt: at('resolved_at').notNull(),
+    resolvedBy: uuid('resolved_by').notNull(),
+    note: text('note').notNull(),
+    correctionItemId: uuid('correction_item_id'),
+    correctionSeq: integer('correction_seq'),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.discrepancyId] })],
+);
+
+export const cdPatientReturns = pgTable(
+  'cd_patient_returns',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    returnId: uuid('return_id').notNull(),
+    serviceUserId: uuid('service_user_id').notNull(),
+    description: text('description').notNull(),
+    strengthMg: integer('strength_mg').notNull(),
+    quantity: integer('quantity').notNull(),
+    returnedAt: at('returned_at').notNull(),
+    receivedBy: uuid('received_by').notNull(),
+    witnessId: uuid('witness_id').notNull(),
+    note: text('note'),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.returnId] })],
+);
+
+export const cdPatientReturnDestructions = pgTable(
+  'cd_patient_return_destructions',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    returnId: uuid('return_id').notNull(),
+    destroyedAt: at('destroyed_at').notNull(),
+    destroyedBy: uuid('destroyed_by').notNull(),
+    witnessId: uuid('witness_id').notNull(),
+    method: text('method').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.returnId] })],
+);
+
 export const schema = {
   staff,
   clinics,
@@ -219,6 +315,12 @@ export const schema = {
   episodeEvents,
   prescriptionVersions,
   reviews,
+  cdItems,
+  cdEntries,
+  cdDiscrepancies,
+  cdDiscrepancyResolutions,
+  cdPatientReturns,
+  cdPatientReturnDestructions,
 };
 export type Schema = typeof schema;
 

@@ -30,6 +30,11 @@ import { registerPrescriptions } from './prescriptions';
 import { registerReviews } from './reviews';
 import { registerServiceUserHistory } from './service-user-history';
 import { registerUpdateServiceUser } from './update-service-user';
+import { registerCdEntries } from './cd-entries';
+import { registerCdItems } from './cd-items';
+import { registerCdPatientReturns } from './cd-patient-returns';
+import { registerCdStockChecks } from './cd-stock-checks';
+import { registerCdVerify } from './cd-verify';
 
 /** Every operation of the API, one file each. */
 export const operations: ((app: App, ctx: AppContext) => void)[] = [
@@ -64,4 +69,9 @@ export const operations: ((app: App, ctx: AppContext) => void)[] = [
   registerEpisodes,
   registerPrescriptions,
   registerReviews,
+  registerCdItems,
+  registerCdEntries,
+  registerCdStockChecks,
+  registerCdPatientReturns,
+  registerCdVerify,
 ];
