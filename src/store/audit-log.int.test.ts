@@ -53,6 +53,17 @@ describe.skipIf(postgresSkipped())('audit log', () => {
     expect(versions).toHaveLength(1);
   });
 
+  it('refuses, at once, a query on the outer database inside a transaction (it would deadlock PGlite)', async () => {
+    await expect(
+      inTransaction(db, clock, actor, async (w) => {
+        await w.audit({ clinicId: null, action: 'test', entityType: 'thing' });
+        await db.orm.select().from(clinicSettings);
+      }),
+    ).rejects.toThrow(/use the transaction \(w\.tx\) instead/);
+    // Outside a transaction the outer handle works as usual.
+    expect(Array.isArray(await db.orm.select().from(clinicSettings).limit(1))).toBe(true);
+  });
+
   it('records who, when, what and from where, and filters by record and time', async () => {
     const clinicId = await inTransaction(db, clock, actor, (w) => createClinic(w, defaultClinicSettings('Filtered')));
     clock.advance({ hours: 1 });

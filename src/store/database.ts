@@ -4,6 +4,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { schema, type Schema } from './schema';
+import { guardOuterHandle } from './transaction-scope';
 
 /** The Drizzle query builder, the same type on PGlite and PostgreSQL (and inside a transaction). */
 export type Orm = PgDatabase<PgQueryResultHKT, Schema>;
@@ -34,7 +35,7 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });
   await client.waitReady;
-  const orm = drizzlePglite({ client, schema }) as unknown as Orm;
+  const orm = guardOuterHandle(drizzlePglite({ client, schema }) as unknown as Orm);
   return {
     kind: 'pglite',
     orm,
@@ -73,7 +74,7 @@ export async function openPostgres(options: { url: string; maxConnections?: numb
   // Fail now, with a clear message, rather than at the first request.
   const probe = await pool.connect();
   probe.release();
-  const orm = drizzlePg({ client: pool, schema }) as unknown as Orm;
+  const orm = guardOuterHandle(drizzlePg({ client: pool, schema }) as unknown as Orm);
   return {
     kind: 'postgres',
     orm,

@@ -3,6 +3,7 @@ import type { Clock } from '../domain/time/clock';
 import { instantToDate } from '../domain/time/clock';
 import type { Database, Orm } from './database';
 import { auditEvents } from './schema';
+import { transactionScope } from './transaction-scope';
 
 /** Who is acting, and from where: what the audit log records with every entry. */
 export interface Actor {
@@ -64,7 +65,7 @@ export async function inTransaction<T>(
   work: (w: WriteContext) => Promise<T>,
 ): Promise<T> {
   const now = instantToDate(clock.now());
-  return db.orm.transaction(async (tx) => {
+  return db.orm.transaction((tx) => transactionScope.run(true, async () => {
     let audited = 0;
     const context: WriteContext = {
       tx: tx as unknown as Orm,
@@ -78,7 +79,7 @@ export async function inTransaction<T>(
     const result = await work(context);
     if (audited === 0) throw new UnauditedWriteError();
     return result;
-  });
+  }));
 }
 
 /** Record that someone looked at a record (e.g. a service user's): a write of its own. */

@@ -55,7 +55,7 @@ export function registerCdStockChecks(app: App, ctx: AppContext) {
     openedAt: d.openedAt.toISOString(),
     resolution: d.resolution ? { ...d.resolution, resolvedAt: d.resolution.resolvedAt.toISOString() } : null,
   });
-  const itemNames = async (clinicId: string) => new Map((await listItems(ctx.db.orm, clinicId)).map((i) => [i.itemId, `${pageName(i)} (${i.location})`]));
+  const itemNames = async (clinicId: string, orm = ctx.db.orm) => new Map((await listItems(orm, clinicId)).map((i) => [i.itemId, `${pageName(i)} (${i.location})`]));
 
   app.get(
     '/api/v1/clinics/:clinicId/cd/discrepancies',
@@ -109,7 +109,7 @@ export function registerCdStockChecks(app: App, ctx: AppContext) {
         }
         await resolveDiscrepancy(w, clinicId, { discrepancyId, note: req.body.note, correctionItemId: correctionSeq ? d.itemId : null, correctionSeq });
         const [after] = await discrepancies(w.tx, clinicId, discrepancyId);
-        return out(after!, await itemNames(clinicId));
+        return out(after!, await itemNames(clinicId, w.tx));
       });
     },
   );
