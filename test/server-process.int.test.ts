@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postgresSkipped, testEngine } from './support/test-database';
 import { freePort, freshDatabaseEnv, runCli, startProcess, waitForHealth, type Running } from './support/processes';
+import { openDatabase } from '../src/store/open';
 
 /** The real thing: `npm start`'s entry point and the CLI, as separate processes. */
 describe.skipIf(postgresSkipped())('openhat as a process', () => {
@@ -97,6 +98,42 @@ describe.skipIf(postgresSkipped())('openhat as a process', () => {
     expect(existsSync(join(env.OPENHAT_DATA_DIR!, 'openhat.lock'))).toBe(true);
     const second = await start(env);
     expect((await fetch(`${second.base}/ready`)).status).toBe(200);
+  });
+
+  it('CLI: cd verify checks every register page and names a tampered entry', async () => {
+    const env: Record<string, string> = { ...(await freshDatabaseEnv()), OPENHAT_ADMIN_EMAIL: 'boss@clinic.test', OPENHAT_ADMIN_PASSWORD: 'chosen pass phrase' };
+    const empty = await runCli(['cd', 'verify'], env);
+    expect(empty.stdout).toContain('The register verifies: 0 pages.');
+    const { p, base } = await start(env);
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'boss@clinic.test', password: 'chosen pass phrase' }),
+    });
+    const session = (await login.json()) as { csrfToken: string; clinics: { clinicId: string }[] };
+    const headers = { 'content-type': 'application/json', cookie: login.headers.get('set-cookie')!.split(';')[0]!, 'x-csrf-token': session.csrfToken };
+    const clinic = `${base}/api/v1/clinics/${session.clinics[0]!.clinicId}`;
+    const me = (await (await fetch(`${base}/api/v1/auth/session`, { headers })).json()) as { staff: { staffId: string } };
+    // The administrator takes the controlled-drug role and adds a nurse to witness.
+    await fetch(`${clinic}/staff/${me.staff.staffId}/roles`, { method: 'PUT', headers, body: JSON.stringify({ roles: ['admin', 'cd_accountable'] }) });
+    const nurse = (await (await fetch(`${clinic}/staff`, { method: 'POST', headers, body: JSON.stringify({ email: 'n@clinic.test', displayName: 'N', roles: ['nurse'], temporaryPassword: 'nurse pass phrase' }) })).json()) as { staff: { staffId: string } };
+    const item = (await (await fetch(`${clinic}/cd/items`, { method: 'POST', headers, body: JSON.stringify({ strengthMg: 100, location: 'Safe' }) })).json()) as { itemId: string };
+    const witness = { staffId: nurse.staff.staffId, password: 'nurse pass phrase' };
+    for (const quantity of [5, 6]) {
+      const r = await fetch(`${clinic}/cd/items/${item.itemId}/receipts`, { method: 'POST', headers, body: JSON.stringify({ quantity, supplier: { name: 'S', address: 'A' }, invoiceReference: 'I', witness }) });
+      expect(r.status).toBe(201);
+    }
+    p.child.kill('SIGTERM');
+    await p.exited;
+    expect((await runCli(['cd', 'verify'], env)).stdout).toContain('The register verifies: 1 pages.');
+    const db = await openDatabase({ databaseUrl: env.DATABASE_URL ?? null, dataDir: env.OPENHAT_DATA_DIR ?? '' });
+    await db.query('ALTER TABLE cd_entries DISABLE TRIGGER cd_entries_append_only');
+    await db.query('UPDATE cd_entries SET quantity = 50 WHERE seq = 2');
+    await db.query('ALTER TABLE cd_entries ENABLE TRIGGER cd_entries_append_only');
+    await db.close();
+    const broken = await runCli(['cd', 'verify'], env);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/BROKEN .* entry 2: entry 2 was changed after it was written/);
   });
 
   it('stops at once on bad configuration, naming the variable', async () => {
