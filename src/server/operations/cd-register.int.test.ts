@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresSkipped } from '../../../test/support/test-database';
 import { TestApp, type TestClinic } from '../../../test/support/test-app';
 import { licensedPrescriber, personInInduction, starting } from '../../../test/support/clinical';
-import { cdTeam, page, receive, supplier, witnessOf } from '../../../test/support/cd';
+import { cdTeam, page, receive, witnessOf } from '../../../test/support/cd';
 
 describe.skipIf(postgresSkipped())('controlled-drug register', () => {
   let t: TestApp;
