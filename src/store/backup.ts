@@ -50,6 +50,12 @@ export const BACKUP_TABLES: TableSpec[] = [
   { table: 'cd_discrepancy_resolutions', key: [['clinic_id', 'uuid'], ['discrepancy_id', 'uuid']] },
   { table: 'cd_patient_returns', key: [['clinic_id', 'uuid'], ['return_id', 'uuid']] },
   { table: 'cd_patient_return_destructions', key: [['clinic_id', 'uuid'], ['return_id', 'uuid']] },
+  { table: 'dosing_sessions', key: [['clinic_id', 'uuid'], ['session_id', 'uuid']] },
+  { table: 'dosing_session_closures', key: [['clinic_id', 'uuid'], ['session_id', 'uuid']] },
+  { table: 'handover_notes', key: [['clinic_id', 'uuid'], ['note_id', 'uuid']] },
+  { table: 'doses', key: [['clinic_id', 'uuid'], ['dose_id', 'uuid']] },
+  { table: 'dose_events', key: [['clinic_id', 'uuid'], ['dose_id', 'uuid'], ['seq', 'integer']] },
+  { table: 'dosing_exceptions', key: [['clinic_id', 'uuid'], ['exception_id', 'uuid']] },
 ];
 
 interface Header {

@@ -300,6 +300,97 @@ export const cdPatientReturnDestructions = pgTable(
   (t) => [primaryKey({ columns: [t.clinicId, t.returnId] })],
 );
 
+export const dosingSessions = pgTable(
+  'dosing_sessions',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    sessionId: uuid('session_id').notNull(),
+    clinicDate: day('clinic_date').notNull(),
+    sessionCode: text('session_code').notNull(),
+    windowOpens: at('window_opens').notNull(),
+    windowCloses: at('window_closes').notNull(),
+    openedAt: at('opened_at').notNull(),
+    openedBy: uuid('opened_by'),
+    opening: jsonb('opening').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.sessionId] })],
+);
+
+export const dosingSessionClosures = pgTable(
+  'dosing_session_closures',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    sessionId: uuid('session_id').notNull(),
+    closedAt: at('closed_at').notNull(),
+    closedBy: uuid('closed_by'),
+    automatic: boolean('automatic').notNull(),
+    missed: integer('missed').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.sessionId] })],
+);
+
+export const handoverNotes = pgTable(
+  'handover_notes',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    noteId: uuid('note_id').notNull(),
+    sessionId: uuid('session_id').notNull(),
+    writtenAt: at('written_at').notNull(),
+    writtenBy: uuid('written_by').notNull(),
+    note: text('note').notNull(),
+    aboutServiceUserId: uuid('about_service_user_id'),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.noteId] })],
+);
+
+export const doses = pgTable(
+  'doses',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    doseId: uuid('dose_id').notNull(),
+    serviceUserId: uuid('service_user_id').notNull(),
+    clinicDate: day('clinic_date').notNull(),
+    sessionCode: text('session_code').notNull(),
+    kind: text('kind').notNull(),
+    sessionId: uuid('session_id'),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.doseId] })],
+);
+
+export const doseEvents = pgTable(
+  'dose_events',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    doseId: uuid('dose_id').notNull(),
+    seq: integer('seq').notNull(),
+    eventType: text('event_type').notNull(),
+    event: jsonb('event').notNull(),
+    occurredAt: at('occurred_at').notNull(),
+    recordedAt: at('recorded_at').notNull(),
+    recordedBy: uuid('recorded_by'),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.doseId, t.seq] })],
+);
+
+export const dosingExceptions = pgTable(
+  'dosing_exceptions',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    exceptionId: uuid('exception_id').notNull(),
+    serviceUserId: uuid('service_user_id').notNull(),
+    kind: text('kind').notNull(),
+    sessionCode: text('session_code'),
+    clinicDate: day('clinic_date'),
+    site: text('site'),
+    validUntil: at('valid_until').notNull(),
+    reason: text('reason').notNull(),
+    recordedAt: at('recorded_at').notNull(),
+    recordedBy: uuid('recorded_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.exceptionId] })],
+);
+
 export const schema = {
   staff,
   clinics,
@@ -321,6 +412,12 @@ export const schema = {
   cdDiscrepancyResolutions,
   cdPatientReturns,
   cdPatientReturnDestructions,
+  dosingSessions,
+  dosingSessionClosures,
+  handoverNotes,
+  doses,
+  doseEvents,
+  dosingExceptions,
 };
 export type Schema = typeof schema;
 

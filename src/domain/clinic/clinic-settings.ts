@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_ELIGIBILITY_CRITERIA } from '../episode/eligibility';
 import { DEFAULT_DOSING_LIMITS, DosingLimitsSchema, dosingLimitsProblems } from '../prescription/dosing-limits';
+import { DEFAULT_DOSING_SETTINGS, DosingSettingsSchema } from '../dosing/dosing-settings';
 import { DEFAULT_TIME_ZONE, WALL_TIME_PATTERN, formatMinutes, isKnownTimeZone, minutesOfDay } from '../time/zone';
 import type { Checked, FieldProblem } from '../validation';
 import { zodProblems } from '../validation';
@@ -66,6 +67,8 @@ export const ClinicSettingsSchema = z.object({
     .max(20),
   /** Hard ceilings no prescription may exceed (see dosing-limits.ts). */
   dosingLimits: DosingLimitsSchema,
+  /** The dosing room's policy: sedation, breath alcohol, observation, missed doses, sites. */
+  dosing: DosingSettingsSchema,
 });
 export type ClinicSettings = z.infer<typeof ClinicSettingsSchema>;
 
@@ -85,6 +88,7 @@ export function defaultClinicSettings(name: string): ClinicSettings {
     places: 15,
     eligibilityCriteria: DEFAULT_ELIGIBILITY_CRITERIA.map((c) => ({ ...c })),
     dosingLimits: { ...DEFAULT_DOSING_LIMITS },
+    dosing: { ...DEFAULT_DOSING_SETTINGS, injectionSites: [...DEFAULT_DOSING_SETTINGS.injectionSites], blockedSites: [...DEFAULT_DOSING_SETTINGS.blockedSites] },
   };
 }
 
@@ -112,6 +116,9 @@ export function checkClinicSettings(input: unknown): Checked<ClinicSettings> {
     ...sessionProblems(settings),
     ...dosingLimitsProblems(settings.dosingLimits).map((p) => ({ ...p, field: `dosingLimits.${p.field}` })),
     ...criteriaProblems(settings),
+    ...(settings.dosing.breathAlcoholReduceMgPerL > settings.dosing.breathAlcoholRefuseMgPerL
+      ? [{ field: 'dosing.breathAlcoholReduceMgPerL', message: 'the threshold to reduce must not be above the threshold to refuse' }]
+      : []),
   ];
   return problems.length === 0 ? { ok: true, value: settings } : { ok: false, problems };
 }
