@@ -7,6 +7,7 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig, type ServerConfig } from './config';
 import { ensureFirstAdministrator, FirstAdministratorError, type FirstAdministrator } from './first-administrator';
 import { argon2Hasher } from './auth/passwords';
+import { catchUpMissedDoses } from './dosing/missed-doses';
 
 /** `npm start`: configuration, database (migrated), first administrator, HTTP server, clean shutdown. */
 async function main(): Promise<void> {
@@ -50,6 +51,20 @@ async function main(): Promise<void> {
 
   const app = await buildApp(ctx, { loggerInstance: logger });
   await app.listen({ port: config.port, host: config.host });
+  // Missed doses are recorded when a session's window has ended, even if nobody closed it (and
+  // after a restart): the job catches up on the last days and is idempotent.
+  const missedDoseJob = async () => {
+    try {
+      const missed = await catchUpMissedDoses(ctx);
+      if (missed > 0) logger.info({ missed }, 'recorded missed doses for ended sessions');
+    } catch (err) {
+      logger.error({ err }, 'missed-dose job failed; it will try again');
+    }
+  };
+  await missedDoseJob();
+  const missedDoseTimer = setInterval(() => void missedDoseJob(), 60_000);
+  missedDoseTimer.unref();
+
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shown}:${config.port}`;
   if (first) printFirstSignIn(first, url);
@@ -59,6 +74,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
+    clearInterval(missedDoseTimer);
     logger.info({ signal }, 'shutting down: finishing requests in flight');
     const force = setTimeout(() => {
       logger.error('requests did not finish in time; exiting');

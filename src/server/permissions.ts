@@ -106,6 +106,24 @@ export const permissions = {
   'GET /api/v1/clinics/:clinicId/cd/patient-returns': clinic('admin', 'nurse', 'cd_accountable'),
   'POST /api/v1/clinics/:clinicId/cd/patient-returns': clinic('nurse', 'cd_accountable'),
   'POST /api/v1/clinics/:clinicId/cd/patient-returns/:returnId/destruction': cdAccountable,
+
+  'POST /api/v1/clinics/:clinicId/sessions': clinic('admin', 'nurse'),
+  'GET /api/v1/clinics/:clinicId/sessions': clinical,
+  'GET /api/v1/clinics/:clinicId/sessions/:sessionId': clinical,
+  'POST /api/v1/clinics/:clinicId/sessions/:sessionId/handover': clinic('admin', 'prescriber', 'nurse', 'hca', 'keyworker'),
+  'POST /api/v1/clinics/:clinicId/sessions/:sessionId/close': clinic('admin', 'nurse'),
+  'GET /api/v1/clinics/:clinicId/sessions/:sessionId/downtime-pack': clinic('admin', 'prescriber', 'nurse', 'hca'),
+  'POST /api/v1/clinics/:clinicId/sessions/:sessionId/assessments': clinic('nurse'),
+  'GET /api/v1/clinics/:clinicId/dose-list': clinical,
+  'GET /api/v1/clinics/:clinicId/doses/:doseId': clinical,
+  'POST /api/v1/clinics/:clinicId/doses/:doseId/preparation': clinic('nurse'),
+  'POST /api/v1/clinics/:clinicId/doses/:doseId/administration': clinic('nurse'),
+  'POST /api/v1/clinics/:clinicId/doses/:doseId/not-given': clinic('nurse'),
+  // The health-care assistant watches too, and may record what they see.
+  'POST /api/v1/clinics/:clinicId/doses/:doseId/observations': clinic('nurse', 'hca'),
+  'POST /api/v1/clinics/:clinicId/doses/:doseId/discharge': clinic('nurse'),
+  'POST /api/v1/clinics/:clinicId/service-users/:serviceUserId/dosing-exceptions': prescriber,
+  'GET /api/v1/clinics/:clinicId/service-users/:serviceUserId/dosing-exceptions': clinical,
 } as const satisfies Record<string, Rule>;
 
 export type RouteKey = keyof typeof permissions;

@@ -6,6 +6,13 @@ import type { Orm } from '../../store/database';
 import { latestEpisode, type StoredEpisode } from '../../store/episodes';
 import { prescriptionHistory, type StoredPrescriptionVersion } from '../../store/prescriptions';
 import { currentVersion, lockServiceUser, type ServiceUserVersion } from '../../store/service-users';
+import { personDoses } from '../../store/dosing';
+import { personReviews } from '../../store/reviews';
+import { missedDoses } from '../../domain/dosing/dose-history';
+import { toHistoryItem, type DoseEvent } from '../../domain/dosing/dose-record';
+import type { DoseHistoryItem } from '../../domain/dosing/dose-history';
+import type { DoseRow } from '../../store/dosing';
+import { Temporal as T } from 'temporal-polyfill';
 import { notFound } from '../errors';
 
 /** Everything the clinical rules need to know about one person, read inside the write's transaction. */
@@ -17,6 +24,12 @@ export interface PersonState {
   record: ServiceUserVersion;
   episode: StoredEpisode | null;
   prescriptions: StoredPrescriptionVersion[];
+  /** Doses of the last five weeks, with their events, and as the safety rules see them. */
+  doses: { dose: DoseRow; events: DoseEvent[] }[];
+  history: DoseHistoryItem[];
+  /** When a prescriber last recorded a re-titration plan (which lifts a missed-dose lock). */
+  lastRetitrationPlanAt: T.Instant | null;
+  missed: { consecutiveMissed: number; retitrationLocked: boolean };
 }
 
 /** Today's date at the clinic. */
@@ -28,14 +41,30 @@ export async function clinicToday(tx: Orm, clinicId: string, now: Temporal.Insta
 /** Locks the person for the transaction (their writes happen one at a time) and reads their state. */
 export async function lockPerson(tx: Orm, clinicId: string, serviceUserId: string, now: Temporal.Instant): Promise<PersonState> {
   if (!(await lockServiceUser(tx, clinicId, serviceUserId))) throw notFound('Service user');
+  return readPerson(tx, clinicId, serviceUserId, now);
+}
+
+/** The same state without a lock, for screens that only read. */
+export async function readPerson(tx: Orm, clinicId: string, serviceUserId: string, now: Temporal.Instant): Promise<PersonState> {
   const settings = readStoredClinicSettings((await currentSettings(tx, clinicId))!.settings);
+  const today = clinicDate(now, settings.timeZone);
+  const doses = await personDoses(tx, clinicId, serviceUserId, today.subtract({ days: 35 }).toString());
+  const history = doses
+    .map(({ dose, events }) => toHistoryItem({ session: dose.sessionCode, clinicDate: dose.clinicDate, kind: dose.kind as 'dose' | 'top_up' }, events))
+    .filter((h): h is DoseHistoryItem => h !== null);
+  const plan = (await personReviews(tx, clinicId, serviceUserId)).find((r) => r.retitrationPlanned);
+  const lastRetitrationPlanAt = plan ? T.Instant.fromEpochMilliseconds(plan.reviewedAt.getTime()) : null;
   return {
     clinicId,
     serviceUserId,
     settings,
-    today: clinicDate(now, settings.timeZone).toString(),
+    today: today.toString(),
     record: (await currentVersion(tx, clinicId, serviceUserId))!,
     episode: await latestEpisode(tx, clinicId, serviceUserId),
     prescriptions: await prescriptionHistory(tx, clinicId, serviceUserId),
+    doses,
+    history,
+    lastRetitrationPlanAt,
+    missed: missedDoses(history, settings.dosing.missedDosesForRetitration, lastRetitrationPlanAt),
   };
 }

@@ -75,7 +75,7 @@ async function writeVersion(
     clinicSessions: person.settings.sessions.map((s) => s.code),
     previous: previous?.content ?? null,
     lastPrescribed: lastActive?.content.diamorphine ?? null,
-    startingFresh: (person.episode?.episode.retitrationRequired ?? false) || lastActive === null,
+    startingFresh: (person.episode?.episode.retitrationRequired ?? false) || person.missed.retitrationLocked || lastActive === null,
     prescriber: {
       isPrescriberHere: roles.includes('prescriber'),
       homeOfficeLicenceNumber: signer.homeOfficeLicenceNumber,

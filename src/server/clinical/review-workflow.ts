@@ -30,11 +30,12 @@ export async function recordReview(
   const now = Temporal.Instant.fromEpochMilliseconds(w.now.getTime());
   const episode = person.episode;
   if (!episode) throw refused([refuse('not_in_treatment', 'This person has no treatment episode to review')]);
-  if (episode.episode.retitrationRequired && request.retitrationPlanned && !request.prescription) {
+  const needsRetitration = episode.episode.retitrationRequired || person.missed.retitrationLocked;
+  if (needsRetitration && request.retitrationPlanned && !request.prescription) {
     throw refused([
       refuse(
         'retitration_plan_required',
-        'After an absence the re-titration plan is a new prescription starting at or below the first-dose limit: issue it with this review',
+        'After an absence or missed doses the re-titration plan is a new prescription starting at or below the first-dose limit: issue it with this review',
         'prescription',
       ),
     ]);

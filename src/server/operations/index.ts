@@ -35,6 +35,10 @@ import { registerCdItems } from './cd-items';
 import { registerCdPatientReturns } from './cd-patient-returns';
 import { registerCdStockChecks } from './cd-stock-checks';
 import { registerCdVerify } from './cd-verify';
+import { registerDoseList } from './dose-list';
+import { registerDoseSteps } from './dose-steps';
+import { registerDosingExceptions } from './dosing-exceptions';
+import { registerDosingSessions } from './dosing-sessions';
 
 /** Every operation of the API, one file each. */
 export const operations: ((app: App, ctx: AppContext) => void)[] = [
@@ -74,4 +78,8 @@ export const operations: ((app: App, ctx: AppContext) => void)[] = [
   registerCdStockChecks,
   registerCdPatientReturns,
   registerCdVerify,
+  registerDosingSessions,
+  registerDoseSteps,
+  registerDoseList,
+  registerDosingExceptions,
 ];

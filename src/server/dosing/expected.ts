@@ -1,0 +1,37 @@
+import type { Temporal } from 'temporal-polyfill';
+import type { ClinicSettings } from '../../domain/clinic/clinic-settings';
+import { TREATMENT_STATES } from '../../domain/episode/episode-event';
+import { mayBeDosedUnder, versionInForce } from '../../domain/prescription/versions';
+import { clinicEpisodes } from '../../store/episodes';
+import { clinicPrescriptions } from '../../store/prescriptions';
+import type { Orm } from '../../store/database';
+
+/**
+ * Who is expected at a session: in treatment, not away, with an active prescription in force at
+ * the session that includes it and covers the day.
+ */
+export async function expectedAt(
+  orm: Orm,
+  clinicId: string,
+  settings: ClinicSettings,
+  clinicDate: string,
+  sessionCode: string,
+  at: Temporal.Instant,
+): Promise<string[]> {
+  const episodes = await clinicEpisodes(orm, clinicId);
+  const prescriptions = await clinicPrescriptions(orm, clinicId);
+  const expected: string[] = [];
+  for (const e of episodes) {
+    if (!TREATMENT_STATES.has(e.episode.state) || e.episode.absence) continue;
+    const inForce = versionInForce(prescriptions.filter((p) => p.serviceUserId === e.serviceUserId), at);
+    if (!inForce || !mayBeDosedUnder(inForce.content, clinicDate).ok) continue;
+    if (!inForce.content.diamorphine.sessions.includes(sessionCode)) continue;
+    expected.push(e.serviceUserId);
+  }
+  void settings;
+  return expected;
+}
+
+export function sessionDef(settings: ClinicSettings, code: string) {
+  return settings.sessions.find((s) => s.code === code) ?? null;
+}
