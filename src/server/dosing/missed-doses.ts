@@ -42,6 +42,8 @@ export async function catchUpMissedDoses(ctx: Pick<AppContext, 'db' | 'clock'>, 
       for (const def of settings.sessions) {
         const window = sessionWindow(date, def, settings.timeZone);
         if (Temporal.Instant.compare(window.closes, now) > 0) continue;
+        // Nothing to record for sessions that ended before the clinic existed.
+        if (window.closes.epochMilliseconds < clinic.createdAt.getTime()) continue;
         const existing = await findSession(ctx.db.orm, clinic.clinicId, date.toString(), def.code);
         if (existing && (await getSession(ctx.db.orm, clinic.clinicId, existing.sessionId))!.closure) continue;
         total += await inTransaction(ctx.db, ctx.clock, SYSTEM_ACTOR, async (w) => {
