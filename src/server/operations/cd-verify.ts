@@ -5,6 +5,8 @@ import { ENTRY_KINDS } from '../../domain/cd-register/entries';
 import { clinicDate, clinicInstant } from '../../domain/time/clinic-time';
 import { Temporal } from 'temporal-polyfill';
 import { entriesBetween, listItems, pageName } from '../../store/cd-register';
+import { clinicDoses } from '../../store/dosing';
+import { summariseDose } from '../../domain/dosing/dose-record';
 import { verifyRegister } from '../cd/verify';
 import { currentSettings } from '../../store/clinics';
 import { auditRead } from '../../store/transaction';
@@ -47,6 +49,18 @@ export function registerCdVerify(app: App, ctx: AppContext) {
                 movements: perKind.describe('Ampoules moved by each kind of entry'),
               }),
             ),
+            doses: z
+              .array(
+                z.object({
+                  session: z.string(),
+                  mgDrawn: z.number().describe('Ampoules supplied × their strength'),
+                  dosesGiven: z.number().int().describe('Doses and top-ups given, in full or in part'),
+                  mgGiven: z.number(),
+                  mgWasted: z.number().describe('Part-ampoule waste, including what was drawn and not given'),
+                  unaccountedMg: z.number().describe('Drawn − given − wasted: 0 when the register and the doses agree'),
+                }),
+              )
+              .describe('Per session: what the register says was drawn against what the dosing room says was given and wasted'),
           }),
           ...errors(400, 401, 403, 404),
         },
@@ -87,7 +101,33 @@ export function registerCdVerify(app: App, ctx: AppContext) {
       }
       const order = new Map(settings.sessions.map((s, i) => [s.code, i]));
       const sessions = [...rows.values()].sort((a, b) => (order.get(a.session) ?? 99) - (order.get(b.session) ?? 99) || a.itemName.localeCompare(b.itemName));
-      return { date: date.toString(), sessions: sessions as never };
+
+      // The dosing room's side: every dose prepared in a session draws from the register in the same
+      // transaction, and what is not given is waste; so drawn = given + wasted, exactly.
+      const strengths = new Map((await listItems(ctx.db.orm, clinicId)).map((i) => [i.itemId, i.strengthMg]));
+      const doses = await clinicDoses(ctx.db.orm, clinicId, date.toString(), date.toString());
+      const perSession = new Map<string, { session: string; mgDrawn: number; dosesGiven: number; mgGiven: number; mgWasted: number }>();
+      const row = (session: string) => perSession.get(session) ?? perSession.set(session, { session, mgDrawn: 0, dosesGiven: 0, mgGiven: 0, mgWasted: 0 }).get(session)!;
+      for (const e of entries) {
+        if (e.details.kind === 'supply_administration' && e.details.doseId) row(e.details.session ?? 'none').mgDrawn += e.quantity * (strengths.get(e.itemId) ?? 0);
+      }
+      for (const { dose, events } of doses) {
+        const r = row(dose.sessionCode);
+        for (const ev of events) {
+          if (ev.type === 'prepared') r.mgWasted += ev.wasteMg;
+          if (ev.type === 'administered') {
+            r.mgGiven += ev.givenMg;
+            r.mgWasted += ev.notGivenMg;
+            if (ev.givenMg > 0) r.dosesGiven++;
+          }
+          if (ev.type === 'not_given') r.mgWasted += summariseDose(events).preparedMg;
+        }
+      }
+      const doseRows = [...perSession.values()]
+        .filter((r) => r.mgDrawn > 0 || r.mgGiven > 0)
+        .sort((a, b) => (order.get(a.session) ?? 99) - (order.get(b.session) ?? 99))
+        .map((r) => ({ ...r, unaccountedMg: r.mgDrawn - r.mgGiven - r.mgWasted }));
+      return { date: date.toString(), sessions: sessions as never, doses: doseRows };
     },
   );
 }

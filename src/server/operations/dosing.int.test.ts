@@ -126,6 +126,8 @@ describe.skipIf(postgresSkipped())('the dosing room', () => {
     expect(tooMuchIm.body.error).toMatchObject({ code: 'above_im_dose', message: '70 mg is more than the IM dose allows (60 mg)' });
     const im = await nurse.client.post(clinic.url(`/doses/${two.body.doseId}/administration`), { route: 'iv', sites: ['left thigh (IM)'], attempts: 4, givenMg: 60, switchedToIm: true, witness: witnessOf(hca) });
     expect(im.body).toMatchObject({ route: 'im', observeUntil: '2026-03-02T09:30:00Z' });
+    const rec = (await accountable.client.get(clinic.url('/cd/reconciliation'))).body;
+    expect(rec.doses).toEqual([{ session: 'AM', mgDrawn: 200, dosesGiven: 2, mgGiven: 105, mgWasted: 95, unaccountedMg: 0 }]);
   });
 
   it('blocks neck and groin unless a prescriber has recorded an exception', async () => {
