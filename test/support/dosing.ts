@@ -20,6 +20,7 @@ export async function dosingClinic(t: TestApp, people = 1) {
     const rx = starting();
     rx.content.diamorphine = { ...rx.content.diamorphine, ivDoseMg: 100, imDoseMg: 80, titration: { startDoseMg: 30, steps: [{ fromDate: '2026-03-02', doseMg: 60 }, { fromDate: '2026-03-03', doseMg: 90 }, { fromDate: '2026-03-04', doseMg: 100 }] }, topUp: { maxMg: 20, minWaitMinutes: 20 } } as never;
     rx.content.startDate = '2026-03-01';
+    rx.content.reviewDate = t.clock.now().toString().slice(0, 10) > '2026-03-02' ? t.clock.now().add({ hours: 24 * 7 }).toString().slice(0, 10) : '2026-03-09';
     const res = await doctor.client.post(clinic.url(`/service-users/${person.serviceUserId}/prescriptions`), rx);
     if (res.status !== 201) throw new Error(JSON.stringify(res.body));
     persons.push({ serviceUserId: person.serviceUserId, episodeId: person.episodeId });
