@@ -44,6 +44,7 @@ export const Findings = z.object({
 });
 
 export const AssessmentRequest = z.object({
+  occurredAt: Timestamp.optional().describe('A late entry: when it happened (e.g. during an IT failure). The rules are checked as at that time'),
   serviceUserId: z.string(),
   kind: z.enum(['dose', 'top_up']).default('dose'),
   findings: Findings,
@@ -60,6 +61,7 @@ export const AssessmentRequest = z.object({
 });
 
 export const PreparationRequest = z.object({
+  occurredAt: Timestamp.optional().describe('A late entry: when it happened (e.g. during an IT failure). The rules are checked as at that time'),
   route: z.enum(['iv', 'im']),
   doseMg: z.number().int('whole mg').min(1),
   ampoules: z.array(z.object({ itemId: z.string(), count: z.number().int().min(1).max(20) })).min(1).max(4),
@@ -71,17 +73,22 @@ export const PreparationRequest = z.object({
 });
 
 export const AdministrationRequest = z.object({
+  occurredAt: Timestamp.optional().describe('A late entry: when it happened (e.g. during an IT failure). The rules are checked as at that time'),
   route: z.enum(['iv', 'im']),
   sites: z.array(z.string().trim().min(1).max(60)).min(1).max(4),
   attempts: z.number().int().min(1).max(20),
   givenMg: z.number().min(0),
   switchedToIm: z.boolean().default(false).describe('Venous access failed and the dose continued IM'),
+  givenIvMg: z.number().min(0).default(0).describe('With a switch to IM: how much went into a vein before access failed'),
   witness: Witness,
 });
 
-export const NotGivenRequest = z.object({ reason: z.string().trim().min(1).max(1000), witness: Witness });
+export const NotGivenRequest = z.object({
+  occurredAt: Timestamp.optional().describe('A late entry: when it happened (e.g. during an IT failure). The rules are checked as at that time'),
+  reason: z.string().trim().min(1).max(1000), witness: Witness });
 
 export const ObservationRequest = z.object({
+  occurredAt: Timestamp.optional().describe('A late entry: when it happened (e.g. during an IT failure). The rules are checked as at that time'),
   sedation: Findings.shape.sedation,
   respiratoryRate: z.number().int().min(0).max(80).nullable().default(null),
   spo2: z.number().int().min(50).max(100).nullable().default(null),
@@ -90,7 +97,9 @@ export const ObservationRequest = z.object({
   notes: z.string().max(2000).nullable().default(null),
 });
 
-export const DischargeRequest = z.object({ sedation: Findings.shape.sedation, leftAgainstAdvice: z.boolean().default(false) });
+export const DischargeRequest = z.object({
+  occurredAt: Timestamp.optional().describe('A late entry: when it happened (e.g. during an IT failure). The rules are checked as at that time'),
+  sedation: Findings.shape.sedation, leftAgainstAdvice: z.boolean().default(false) });
 
 export const DoseOut = z
   .object({

@@ -11,8 +11,11 @@ import type { DoseStage } from './session-rules';
  * own event, written in its own transaction; the dose's stage is the fold of its events.
  */
 interface Stamp {
+  /** When it happened. */
   at: string;
   by: string | null;
+  /** Entered afterwards (e.g. from the downtime pack after an IT failure); `at` is when it happened. */
+  late?: boolean;
 }
 
 export type AdverseEvent = 'overdose' | 'naloxone_given' | 'ambulance_called' | 'injection_site_problem' | 'other';
@@ -67,7 +70,9 @@ export function summariseDose(events: readonly DoseEvent[]): DoseSummary {
       case 'assessed':
         s.lastAssessment = { outcome: e.chosen, fraction: e.chosen === 'give_reduced' ? e.decision.fraction : e.chosen === 'give' ? 1 : 0, at };
         s.lastSedation = e.findings.sedation;
-        if (s.stage === 'refused' || s.stage === 'withheld') s.stage = 'assessed';
+        // A new assessment after a refusal; or a late entry showing that someone recorded as
+        // missed (when the session ended with nothing entered) did in fact attend.
+        if (s.stage === 'refused' || s.stage === 'withheld' || s.stage === 'missed') s.stage = 'assessed';
         break;
       case 'refused':
         s.stage = 'refused';

@@ -26,6 +26,7 @@ import { recordCdEntry } from '../cd/record-entry';
 import { doseContext } from '../dosing/dose-context';
 import { doseOut, type SessionTimes } from '../dosing/output';
 import { sendWrite } from '../write';
+import { resolveWhen } from '../clinical/when';
 
 /**
  * A dose in the steps that really happen at the hatch, each its own route and transaction:
@@ -63,6 +64,15 @@ function stageMustBe(events: DoseEvent[], allowed: string[], doing: string) {
   if (!allowed.includes(stage)) throw refused([refuse('wrong_step', `Cannot ${doing} a dose that is ${stage.replace(/_/g, ' ')}`)]);
 }
 
+/** When a step happened: now, or (a late entry) earlier, never in the future. */
+function happened(w: WriteContext, occurredAt: string | undefined): { at: Temporal.Instant; late: boolean } {
+  const now = dateToInstant(w.now);
+  const at = resolveWhen(occurredAt, now, 'occurredAt');
+  return { at, late: now.epochMilliseconds - at.epochMilliseconds > 60_000 };
+}
+
+const stamp = (h: { at: Temporal.Instant; late: boolean }, by: string) => ({ at: h.at.toString(), by, ...(h.late ? { late: true } : {}) });
+
 function prescriberOf(person: PersonState, now: Temporal.Instant) {
   return versionInForce(person.prescriptions, now);
 }
@@ -87,15 +97,19 @@ export function registerDoseSteps(app: App, ctx: AppContext) {
       const b = req.body;
       const { staff } = signedIn(req);
       return sendWrite(ctx, req, reply, 201, async (w) => {
-        const now = dateToInstant(w.now);
+        const h = happened(w, b.occurredAt);
+        const now = h.at;
         const session = await sessionTimes(w, clinicId, sessionId);
-        if (session.closed) throw refused([refuse('session_closed', 'This session is closed')]);
+        const duringWindow = Temporal.Instant.compare(now, session.opens) >= 0 && Temporal.Instant.compare(now, session.closes) <= 0;
+        if (session.closed && !(h.late && duringWindow)) {
+          throw refused([refuse('session_closed', 'This session is closed; a late entry for it must give the time it happened, within the session')]);
+        }
         const serviceUserId = /^[0-9a-f-]{36}$/i.test(b.serviceUserId) ? b.serviceUserId.toLowerCase() : '';
         if (!serviceUserId) throw badRequest('serviceUserId', 'is not a service user at this clinic');
         const person = await lockPerson(w.tx, clinicId, serviceUserId, now);
         const dose = await doseFor(w, clinicId, { serviceUserId, clinicDate: session.clinicDate, sessionCode: session.code, kind: b.kind, sessionId });
         const events = (await eventsOfDoses(w.tx, clinicId, [dose.doseId])).get(dose.doseId)!;
-        if (events.length > 0) stageMustBe(events, ['assessed', 'refused'], 'assess');
+        if (events.length > 0) stageMustBe(events, h.late ? ['assessed', 'refused', 'missed'] : ['assessed', 'refused'], 'assess');
         let breath: number | null = null;
         if (b.breathAlcohol) {
           const converted = toMgPerLitreBreath(b.breathAlcohol.value, b.breathAlcohol.unit);
@@ -110,11 +124,11 @@ export function registerDoseSteps(app: App, ctx: AppContext) {
             refuse('loosening_not_allowed', `The assessment allows at most "${decision.outcome.replace('_', ' ')}" (${decision.reasons.map((r) => r.message).join('; ')}); nobody at the hatch can make it less strict`, 'chosenOutcome'),
           ]);
         }
-        await append(w, clinicId, dose, events, { type: 'assessed', at: now.toString(), by: staff.staffId, findings, decision, chosen, notes: b.notes ?? null });
+        await append(w, clinicId, dose, events, { type: 'assessed', ...stamp(h, staff.staffId), findings, decision, chosen, notes: b.notes ?? null });
         if (chosen === 'refuse' || chosen === 'emergency') {
           const reasons: Refusal[] = decision.outcome === chosen ? decision.reasons : [refuse('nurse_refused', 'Refused by the nurse on assessment'), ...decision.reasons];
           const after = b.afterRefusal ?? { offeredToStay: false, naloxoneChecked: false, adviceGiven: false, reassessAt: null };
-          await append(w, clinicId, dose, events, { type: 'refused', at: now.toString(), by: staff.staffId, reasons, ...after });
+          await append(w, clinicId, dose, events, { type: 'refused', ...stamp(h, staff.staffId), reasons, ...after });
         }
         const exceptions = await exceptionsFor(w.tx, clinicId, serviceUserId, w.now);
         return doseOut(dose, events, person, session, now, exceptions);
@@ -159,7 +173,8 @@ export function registerDoseSteps(app: App, ctx: AppContext) {
       return sendWrite(ctx, req, reply, 201, async (w) => {
         const x = await openDose(w, clinicId, doseId);
         stageMustBe(x.events, ['assessed'], 'prepare');
-        const now = dateToInstant(w.now);
+        const h = happened(w, b.occurredAt);
+        const now = h.at;
         const refusals: Refusal[] = [...witnessRefusals(witness.staffId, staff.staffId)];
         const decision = checkDose({ kind: x.dose.kind as 'dose' | 'top_up', route: b.route, mg: b.doseMg }, doseContext(x.person, x.session, now, x.exceptions, x.events));
         if (!decision.ok) refusals.push(...decision.refusals);
@@ -208,8 +223,7 @@ export function registerDoseSteps(app: App, ctx: AppContext) {
         }
         await append(w, clinicId, x.dose, x.events, {
           type: 'prepared',
-          at: now.toString(),
-          by: staff.staffId,
+          ...stamp(h, staff.staffId),
           witnessId: witness.staffId,
           route: b.route,
           doseMg: b.doseMg,
@@ -225,13 +239,13 @@ export function registerDoseSteps(app: App, ctx: AppContext) {
   );
 
   /** Whatever was drawn but not given is witnessed waste on the register page it came from. */
-  async function wasteUnGiven(w: WriteContext, clinicId: string, events: DoseEvent[], mg: number, witnessId: string, note: string) {
+  async function wasteUnGiven(w: WriteContext, clinicId: string, events: DoseEvent[], mg: number, witnessId: string, note: string, at: Temporal.Instant) {
     const prepared = [...events].reverse().find((e) => e.type === 'prepared');
     if (!prepared || prepared.type !== 'prepared' || mg <= 0) return;
     await recordCdEntry(w, clinicId, prepared.ampoules.at(-1)!.itemId, {
       quantity: 0,
       details: { kind: 'part_ampoule_waste', wastedMg: mg, wastedMl: Math.round((mg / prepared.concentrationMgPerMl) * 100) / 100, fromSeq: null, session: null },
-      occurredAt: Temporal.Instant.fromEpochMilliseconds(w.now.getTime()).toString(),
+      occurredAt: at.toString(),
       witnessId,
       note,
     });
@@ -257,27 +271,31 @@ export function registerDoseSteps(app: App, ctx: AppContext) {
       return sendWrite(ctx, req, reply, 201, async (w) => {
         const x = await openDose(w, clinicId, doseId);
         stageMustBe(x.events, ['prepared'], 'record the administration of');
-        const now = dateToInstant(w.now);
+        const h = happened(w, b.occurredAt);
+        const now = h.at;
         const summary = summariseDose(x.events);
         const refusals: Refusal[] = [...witnessRefusals(witness.staffId, staff.staffId)];
         const siteExceptions = x.exceptions.filter((e) => e.kind === 'injection_site' && e.site).map((e) => e.site!);
         for (const site of b.sites) refusals.push(...siteRefusals(site, x.person.settings.dosing, siteExceptions));
         const route = b.switchedToIm ? 'im' : b.route;
-        let most = summary.preparedMg;
-        if (b.switchedToIm) {
-          const order = prescriberOf(x.person, now)?.content.diamorphine;
-          most = Math.min(most, imAfterFailedIv(order ? plannedDoseMg(order, 'im', x.session.clinicDate) : null, 0));
+        if (b.givenMg > summary.preparedMg) {
+          refusals.push(refuse('above_prepared_dose', `${b.givenMg} mg is more than was prepared (${summary.preparedMg} mg)`, 'givenMg'));
         }
-        if (b.givenMg > most) {
-          refusals.push(refuse(b.switchedToIm ? 'above_im_dose' : 'above_prepared_dose', `${b.givenMg} mg is more than ${b.switchedToIm ? `the IM dose allows (${most} mg)` : `was prepared (${summary.preparedMg} mg)`}`, 'givenMg'));
+        if (b.switchedToIm) {
+          // The IM part may be at most the prescription's IM dose less what already went into a vein.
+          const order = prescriberOf(x.person, now)?.content.diamorphine;
+          const imRoom = imAfterFailedIv(order ? plannedDoseMg(order, 'im', x.session.clinicDate) : null, b.givenIvMg);
+          if (b.givenIvMg > b.givenMg) refusals.push(refuse('given_iv_above_total', 'The IV part cannot be more than the whole dose given', 'givenIvMg'));
+          else if (b.givenMg - b.givenIvMg > imRoom) {
+            refusals.push(refuse('above_im_dose', `${b.givenMg - b.givenIvMg} mg IM is more than the IM dose allows after ${b.givenIvMg} mg IV (${imRoom} mg)`, 'givenMg'));
+          }
         }
         if (refusals.length) throw refused(refusals);
         const notGiven = summary.preparedMg - b.givenMg;
-        await wasteUnGiven(w, clinicId, x.events, notGiven, witness.staffId, `not given from dose ${doseId}`);
+        await wasteUnGiven(w, clinicId, x.events, notGiven, witness.staffId, `not given from dose ${doseId}`, now);
         await append(w, clinicId, x.dose, x.events, {
           type: 'administered',
-          at: now.toString(),
-          by: staff.staffId,
+          ...stamp(h, staff.staffId),
           witnessId: witness.staffId,
           route,
           sites: b.sites,
@@ -310,8 +328,9 @@ export function registerDoseSteps(app: App, ctx: AppContext) {
       return sendWrite(ctx, req, reply, 201, async (w) => {
         const x = await openDose(w, clinicId, doseId);
         stageMustBe(x.events, ['prepared'], 'record as not given');
-        await wasteUnGiven(w, clinicId, x.events, summariseDose(x.events).preparedMg, witness.staffId, `prepared, not given: ${req.body.reason}`);
-        await append(w, clinicId, x.dose, x.events, { type: 'not_given', at: dateToInstant(w.now).toString(), by: staff.staffId, reason: req.body.reason });
+        const h = happened(w, req.body.occurredAt);
+        await wasteUnGiven(w, clinicId, x.events, summariseDose(x.events).preparedMg, witness.staffId, `prepared, not given: ${req.body.reason}`, h.at);
+        await append(w, clinicId, x.dose, x.events, { type: 'not_given', ...stamp(h, staff.staffId), reason: req.body.reason });
         return respond(w, x);
       });
     },
@@ -334,10 +353,12 @@ export function registerDoseSteps(app: App, ctx: AppContext) {
       const { staff } = signedIn(req);
       return sendWrite(ctx, req, reply, 201, async (w) => {
         const x = await openDose(w, clinicId, doseId);
-        stageMustBe(x.events, ['in_observation'], 'observe');
-        const b = req.body;
+        // After a dose, or after an emergency found at assessment (naloxone, ambulance) with no dose.
+        const emergencyRefusal = x.events.some((e) => e.type === 'assessed' && e.chosen === 'emergency');
+        stageMustBe(x.events, emergencyRefusal ? ['in_observation', 'refused'] : ['in_observation'], 'observe');
+        const { occurredAt, ...b } = req.body;
         if (b.naloxoneMg !== null && !b.adverseEvents.includes('naloxone_given')) b.adverseEvents.push('naloxone_given');
-        await append(w, clinicId, x.dose, x.events, { type: 'observed', at: dateToInstant(w.now).toString(), by: staff.staffId, ...b });
+        await append(w, clinicId, x.dose, x.events, { type: 'observed', ...stamp(happened(w, occurredAt), staff.staffId), ...b });
         return respond(w, x);
       });
     },
@@ -361,11 +382,11 @@ export function registerDoseSteps(app: App, ctx: AppContext) {
       return sendWrite(ctx, req, reply, 201, async (w) => {
         const x = await openDose(w, clinicId, doseId);
         stageMustBe(x.events, ['in_observation'], 'discharge');
-        const now = dateToInstant(w.now);
+        const h = happened(w, req.body.occurredAt);
         const s = summariseDose(x.events);
-        const problems = dischargeRefusals({ givenAt: s.givenAt!, route: s.route!, now, sedation: req.body.sedation, leftAgainstAdvice: req.body.leftAgainstAdvice }, x.person.settings.dosing);
+        const problems = dischargeRefusals({ givenAt: s.givenAt!, route: s.route!, now: h.at, sedation: req.body.sedation, leftAgainstAdvice: req.body.leftAgainstAdvice }, x.person.settings.dosing);
         if (problems.length) throw refused(problems);
-        await append(w, clinicId, x.dose, x.events, { type: 'discharged', at: now.toString(), by: staff.staffId, ...req.body });
+        await append(w, clinicId, x.dose, x.events, { type: 'discharged', ...stamp(h, staff.staffId), sedation: req.body.sedation, leftAgainstAdvice: req.body.leftAgainstAdvice });
         return respond(w, x);
       });
     },

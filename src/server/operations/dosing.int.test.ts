@@ -76,6 +76,18 @@ describe.skipIf(postgresSkipped())('the dosing room', () => {
     expect(again.body).toMatchObject({ stage: 'assessed', allowance: { maxMg: 60 } });
   });
 
+  it('sedation 4 at assessment starts the emergency pathway, and naloxone and the ambulance are recorded', async () => {
+    t.clock.set('2026-03-02T09:00:00Z');
+    const { clinic, nurse, hca, persons } = await dosingClinic(t);
+    const sessionId = await openSession(clinic, nurse, hca);
+    const a = await nurse.client.post(clinic.url(`/sessions/${sessionId}/assessments`), { serviceUserId: persons[0]!.serviceUserId, findings: { ...fine, sedation: 4, respiratoryRate: 6 } });
+    expect(a.body).toMatchObject({ stage: 'refused', emergency: true, decision: { outcome: 'emergency' } });
+    expect(a.body.decision.reasons.map((r: any) => r.rule)).toEqual(['sedation_unresponsive', 'respiratory_depression']);
+    const obs = await nurse.client.post(clinic.url(`/doses/${a.body.doseId}/observations`), { sedation: 2, respiratoryRate: 12, adverseEvents: ['overdose', 'ambulance_called'], naloxoneMg: 0.4, notes: 'responded to naloxone' });
+    expect(obs.status, JSON.stringify(obs.body)).toBe(201);
+    expect(obs.body.events.at(-1)).toMatchObject({ type: 'observed', naloxoneMg: 0.4, adverseEvents: ['overdose', 'ambulance_called', 'naloxone_given'] });
+  });
+
   it('reduces the dose when the assessment says so, and refuses more at preparation, writing nothing', async () => {
     t.clock.set('2026-03-02T09:00:00Z');
     const { clinic, nurse, hca, accountable, item, persons } = await dosingClinic(t);
@@ -123,8 +135,11 @@ describe.skipIf(postgresSkipped())('the dosing room', () => {
     const two = await nurse.client.post(clinic.url(`/sessions/${sessionId}/assessments`), { serviceUserId: persons[1]!.serviceUserId, findings: fine });
     await nurse.client.post(clinic.url(`/doses/${two.body.doseId}/preparation`), prep(item, hca, 60));
     const tooMuchIm = await nurse.client.post(clinic.url(`/doses/${two.body.doseId}/administration`), { route: 'iv', sites: ['left thigh (IM)'], attempts: 4, givenMg: 70, switchedToIm: true, witness: witnessOf(hca) });
-    expect(tooMuchIm.body.error).toMatchObject({ code: 'above_im_dose', message: '70 mg is more than the IM dose allows (60 mg)' });
-    const im = await nurse.client.post(clinic.url(`/doses/${two.body.doseId}/administration`), { route: 'iv', sites: ['left thigh (IM)'], attempts: 4, givenMg: 60, switchedToIm: true, witness: witnessOf(hca) });
+    expect(tooMuchIm.body.error.refusals.map((r: any) => r.rule)).toEqual(['above_prepared_dose', 'above_im_dose']);
+    const ivTooMuch = await nurse.client.post(clinic.url(`/doses/${two.body.doseId}/administration`), { route: 'iv', sites: ['left thigh (IM)'], attempts: 4, givenMg: 20, givenIvMg: 30, switchedToIm: true, witness: witnessOf(hca) });
+    expect(ivTooMuch.body.error.code).toBe('given_iv_above_total');
+    // 10 mg went into a vein before access failed; the IM part may be the IM dose (60 mg today) less those 10.
+    const im = await nurse.client.post(clinic.url(`/doses/${two.body.doseId}/administration`), { route: 'iv', sites: ['left thigh (IM)', 'right thigh (IM)'], attempts: 4, givenMg: 60, givenIvMg: 10, switchedToIm: true, witness: witnessOf(hca) });
     expect(im.body).toMatchObject({ route: 'im', observeUntil: '2026-03-02T09:30:00Z' });
     const rec = (await accountable.client.get(clinic.url('/cd/reconciliation'))).body;
     expect(rec.doses).toEqual([{ session: 'AM', mgDrawn: 200, dosesGiven: 2, mgGiven: 105, mgWasted: 95, unaccountedMg: 0 }]);
@@ -225,5 +240,35 @@ describe.skipIf(postgresSkipped())('the dosing room', () => {
     await openSession(clinic, nurse, hca);
     const twice = await nurse.client.post(clinic.url('/sessions'), { sessionCode: 'AM', staffOnDuty: [nurse.staffId, hca.staffId], cdKeyHolderId: nurse.staffId, checklist: (await import('../../../test/support/dosing')).checklist });
     expect(twice.status).toBe(409);
+  });
+
+  it('after an IT failure, doses given from the downtime pack are entered late, with the times they happened, replacing the automatic missed', async () => {
+    t.clock.set('2026-03-02T08:30:00Z');
+    const { clinic, nurse, hca, accountable, item, persons } = await dosingClinic(t);
+    const serviceUserId = persons[0]!.serviceUserId;
+    // The system is down all morning; the window ends; the job records everyone as missed.
+    t.clock.set('2026-03-02T12:00:00Z');
+    await catchUpMissedDoses(t.ctx);
+    for (const who of [nurse, accountable]) await who.client.signIn(who.email);
+    const dayRes = await nurse.client.get(clinic.url('/sessions?date=2026-03-02'));
+    expect(dayRes.status, JSON.stringify(dayRes.body)).toBe(200);
+    const day = dayRes.body.sessions;
+    const am = day.find((x: any) => x.sessionCode === 'AM');
+    expect(am.closed).toMatchObject({ automatic: true, missed: 1 });
+    // Back up: the paper record says the dose was given at 09:10.
+    const outside = await nurse.client.post(clinic.url(`/sessions/${am.sessionId}/assessments`), { serviceUserId, findings: fine, occurredAt: '2026-03-02T11:45:00Z' });
+    expect(outside.body.error.code).toBe('session_closed');
+    const a = await nurse.client.post(clinic.url(`/sessions/${am.sessionId}/assessments`), { serviceUserId, findings: fine, occurredAt: '2026-03-02T09:05:00Z' });
+    expect(a.status, JSON.stringify(a.body)).toBe(201);
+    expect(a.body.events.at(-1)).toMatchObject({ type: 'assessed', at: '2026-03-02T09:05:00Z', late: true });
+    await nurse.client.post(clinic.url(`/doses/${a.body.doseId}/preparation`), { ...prep(item, hca, 60), occurredAt: '2026-03-02T09:08:00Z' });
+    await nurse.client.post(clinic.url(`/doses/${a.body.doseId}/administration`), { route: 'iv', sites: ['left arm'], attempts: 1, givenMg: 60, witness: witnessOf(hca), occurredAt: '2026-03-02T09:10:00Z' });
+    const out = await nurse.client.post(clinic.url(`/doses/${a.body.doseId}/discharge`), { sedation: 1, occurredAt: '2026-03-02T09:31:00Z' });
+    expect(out.status, JSON.stringify(out.body)).toBe(201);
+    const reg = (await accountable.client.get(clinic.url(`/cd/items/${item}/register`))).body.entries;
+    const supply = reg.find((e: any) => e.kind === 'supply_administration');
+    expect(supply).toMatchObject({ occurredAt: '2026-03-02T09:08:00.000Z' });
+    const list = (await nurse.client.get(clinic.url('/dose-list?session=AM'))).body.entries;
+    expect(list[0]).toMatchObject({ status: 'discharged', nextPossibleAt: '2026-03-02T13:10:00Z' });
   });
 });
