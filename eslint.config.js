@@ -16,7 +16,7 @@ const domainMayNotImport = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', '.openhat-test/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', '.openhat-test/', 'coverage/', 'postcss.config.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -26,6 +26,14 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-syntax': ['error', { selector: "CallExpression[callee.property.name='only']", message: 'Do not commit .only tests.' }],
     },
+  },
+  {
+    files: ['src/web/**/*.{ts,tsx}'],
+    languageOptions: { globals: { document: 'readonly', window: 'readonly', localStorage: 'readonly', EventSource: 'readonly', fetch: 'readonly', btoa: 'readonly', File: 'readonly', React: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Intl: 'readonly', URLSearchParams: 'readonly' } },
+  },
+  {
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'e2e/**/*.ts'],

@@ -133,6 +133,7 @@ export const DoseListEntry = z.object({
   plannedMg: z.number().nullable(),
   route: z.string().nullable(),
   nextPossibleAt: Timestamp.nullable(),
+  observeUntil: Timestamp.nullable().describe('End of the observation period, while in observation'),
   alerts: z.array(z.object({ kind: z.string(), severity: z.enum(['info', 'warning', 'danger']), text: z.string() })),
 });
 

@@ -15,12 +15,14 @@ import type { App, AppContext } from './context';
 import { installAuthorization, CSRF_HEADER, SESSION_COOKIE } from './authorize';
 import { ApiError, errorHandler, sendError } from './errors';
 import { operations } from './operations/index';
+import { installLiveUpdates } from './live';
+import { installWebApp } from './web-app';
 import { IDEMPOTENCY_HEADER, installIdempotency, replayAfterFailure } from './write';
 
 export const API_VERSION = '0.1.0';
 
 /** The whole HTTP server, without listening: tests drive it with inject(), main.ts listens. */
-export async function buildApp(ctx: AppContext, options: { loggerInstance?: FastifyBaseLogger } = {}): Promise<App> {
+export async function buildApp(ctx: AppContext, options: { loggerInstance?: FastifyBaseLogger; webDir?: string } = {}): Promise<App> {
   const app = Fastify({
     ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: false }),
     trustProxy: ctx.config.trustProxy,
@@ -34,15 +36,24 @@ export async function buildApp(ctx: AppContext, options: { loggerInstance?: Fast
     if (error.statusCode !== 422 && (await replayAfterFailure(ctx, req, reply).catch(() => false))) return reply;
     return errorHandler(error, req, reply);
   });
-  app.setNotFoundHandler((req, reply) =>
-    sendError(reply, new ApiError(404, 'not_found', `There is no ${req.method} ${req.url.split('?')[0]}`)),
-  );
+  let webBuilt = false;
+  app.setNotFoundHandler((req, reply) => {
+    // The web app's own pages (/today, /people/…) are client-side routes: give them the app.
+    const path = req.url.split('?')[0]!;
+    if (webBuilt && req.method === 'GET' && !path.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html')) {
+      return reply.header('cache-control', 'no-store').sendFile('index.html');
+    }
+    return sendError(reply, new ApiError(404, 'not_found', `There is no ${req.method} ${path}`));
+  });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
 
   await app.register(fastifyHelmet, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } },
+    contentSecurityPolicy: {
+      // Scripts only from this origin; Mantine and the charts set styles inline.
+      directives: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:', 'blob:'], frameAncestors: ["'none'"] },
+    },
   });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
@@ -67,6 +78,8 @@ export async function buildApp(ctx: AppContext, options: { loggerInstance?: Fast
 
   installAuthorization(app, ctx);
   installIdempotency(app, ctx);
+  installLiveUpdates(app, ctx);
+  webBuilt = await installWebApp(app, options.webDir);
   for (const register of operations) register(app, ctx);
   await app.ready();
   return app;

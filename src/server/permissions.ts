@@ -30,6 +30,7 @@ const recordKeepers = clinic('admin', 'prescriber', 'nurse', 'keyworker');
 
 export const permissions = {
   'GET /': anyone,
+  'GET /assets/*': anyone,
   'GET /health': anyone,
   'GET /ready': anyone,
   'GET /api/openapi.json': anyone,
@@ -124,6 +125,8 @@ export const permissions = {
   'POST /api/v1/clinics/:clinicId/doses/:doseId/discharge': clinic('nurse'),
   'POST /api/v1/clinics/:clinicId/service-users/:serviceUserId/dosing-exceptions': prescriber,
   'GET /api/v1/clinics/:clinicId/service-users/:serviceUserId/dosing-exceptions': clinical,
+  'GET /api/v1/clinics/:clinicId/events': everyClinicRole,
+  'GET /api/v1/clinics/:clinicId/service-users/:serviceUserId/doses': clinical,
 } as const satisfies Record<string, Rule>;
 
 export type RouteKey = keyof typeof permissions;

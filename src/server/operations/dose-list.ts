@@ -5,6 +5,7 @@ import { DoseListEntry, SessionParams } from '../../contract/dosing';
 import { readStoredClinicSettings } from '../../domain/clinic/clinic-settings';
 import { checkDose } from '../../domain/dosing/dose-rules';
 import { summariseDose } from '../../domain/dosing/dose-record';
+import { observationMinutes } from '../../domain/dosing/session-rules';
 import { wasGiven } from '../../domain/dosing/dose-history';
 import { displayName } from '../../domain/service-user/record';
 import { versionInForce } from '../../domain/prescription/versions';
@@ -39,7 +40,8 @@ async function doseList(orm: Orm, clinicId: string, date: string, code: string, 
     const person = await readPerson(orm, clinicId, serviceUserId, now);
     const mine = doses.find((d) => d.dose.serviceUserId === serviceUserId);
     const events = mine?.events ?? [];
-    const stage = mine ? summariseDose(events).stage : null;
+    const summary = mine ? summariseDose(events) : null;
+    const stage = summary?.stage ?? null;
     const exceptions = await exceptionsFor(orm, clinicId, serviceUserId, new Date(now.epochMilliseconds));
     const rx = versionInForce(person.prescriptions, now);
     const route = rx?.content.diamorphine.ivDoseMg != null ? 'iv' : rx ? 'im' : null;
@@ -63,6 +65,10 @@ async function doseList(orm: Orm, clinicId: string, date: string, code: string, 
       plannedMg: preview && preview.ok ? preview.value.maxMg : null,
       route,
       nextPossibleAt: lastGiven ? lastGiven.at.add({ minutes: settings.minimumDoseIntervalMinutes }).toString() : null,
+      observeUntil:
+        stage === 'in_observation' && summary?.givenAt && summary.route
+          ? summary.givenAt.add({ minutes: observationMinutes(summary.route, settings.dosing) }).toString()
+          : null,
       alerts,
     });
   }

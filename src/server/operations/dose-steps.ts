@@ -12,7 +12,8 @@ import { versionInForce } from '../../domain/prescription/versions';
 import { refuse, type Refusal } from '../../domain/refusal';
 import { dateToInstant } from '../../domain/time/clock';
 import { getItem } from '../../store/cd-register';
-import { appendDoseEvent, doseFor, eventsOfDoses, exceptionsFor, getDose, getSession, lockDose, type DoseRow } from '../../store/dosing';
+import { appendDoseEvent, doseFor, eventsOfDoses, exceptionsFor, getDose, getSession, lockDose, personDoses, type DoseRow } from '../../store/dosing';
+import { z } from 'zod';
 import { getStaff } from '../../store/staff';
 import { auditRead, type WriteContext } from '../../store/transaction';
 import type { App, AppContext } from '../context';
@@ -389,6 +390,66 @@ export function registerDoseSteps(app: App, ctx: AppContext) {
         await append(w, clinicId, x.dose, x.events, { type: 'discharged', ...stamp(h, staff.staffId), sedation: req.body.sedation, leftAgainstAdvice: req.body.leftAgainstAdvice });
         return respond(w, x);
       });
+    },
+  );
+}
+
+/** A person's doses for their record: the timeline and the charts. */
+export function registerPersonDoses(app: App, ctx: AppContext) {
+  app.get(
+    '/api/v1/clinics/:clinicId/service-users/:serviceUserId/doses',
+    {
+      schema: {
+        summary: 'A person\'s doses, refusals and missed doses (the last 90 days), newest first',
+        tags: ['dosing room'],
+        params: z.object({ clinicId: z.string(), serviceUserId: z.string() }),
+        response: {
+          200: z.object({
+            doses: z.array(
+              z.object({
+                doseId: z.string(),
+                clinicDate: z.string(),
+                sessionCode: z.string(),
+                kind: z.string(),
+                stage: z.string(),
+                route: z.string().nullable(),
+                givenMg: z.number(),
+                givenAt: z.string().nullable(),
+                reasons: z.array(z.string()),
+              }),
+            ),
+          }),
+          ...errors(401, 403, 404),
+        },
+      },
+    },
+    async (req) => {
+      const clinicId = clinicIdOf(req);
+      const serviceUserId = idParam(req, 'serviceUserId', 'Service user');
+      const now = ctx.clock.now();
+      const person = await readPerson(ctx.db.orm, clinicId, serviceUserId, now);
+      const from = Temporal.PlainDate.from(person.today).subtract({ days: 90 }).toString();
+      const rows = await personDoses(ctx.db.orm, clinicId, serviceUserId, from);
+      await auditRead(ctx.db, ctx.clock, req.actor, { clinicId, entityType: 'service_user_doses', entityId: serviceUserId });
+      return {
+        doses: rows
+          .map(({ dose, events }) => {
+            const s = summariseDose(events);
+            const refusal = [...events].reverse().find((e) => e.type === 'refused');
+            return {
+              doseId: dose.doseId,
+              clinicDate: dose.clinicDate,
+              sessionCode: dose.sessionCode,
+              kind: dose.kind,
+              stage: s.stage,
+              route: s.route,
+              givenMg: s.givenMg,
+              givenAt: s.givenAt?.toString() ?? null,
+              reasons: refusal && refusal.type === 'refused' ? refusal.reasons.map((r) => r.message) : [],
+            };
+          })
+          .reverse(),
+      };
     },
   );
 }

@@ -15,7 +15,6 @@ import { registerLogin } from './login';
 import { registerLogout } from './logout';
 import { registerOpenApi } from './openapi';
 import { registerResetPassword } from './reset-password';
-import { registerRoot } from './root';
 import { registerSession } from './session';
 import { registerSetRoles } from './set-roles';
 import { registerSettingsHistory } from './settings-history';
@@ -36,13 +35,12 @@ import { registerCdPatientReturns } from './cd-patient-returns';
 import { registerCdStockChecks } from './cd-stock-checks';
 import { registerCdVerify } from './cd-verify';
 import { registerDoseList } from './dose-list';
-import { registerDoseSteps } from './dose-steps';
+import { registerDoseSteps, registerPersonDoses } from './dose-steps';
 import { registerDosingExceptions } from './dosing-exceptions';
 import { registerDosingSessions } from './dosing-sessions';
 
 /** Every operation of the API, one file each. */
 export const operations: ((app: App, ctx: AppContext) => void)[] = [
-  registerRoot,
   registerHealth,
   registerOpenApi,
   registerLogin,
@@ -80,6 +78,7 @@ export const operations: ((app: App, ctx: AppContext) => void)[] = [
   registerCdVerify,
   registerDosingSessions,
   registerDoseSteps,
+  registerPersonDoses,
   registerDoseList,
   registerDosingExceptions,
 ];

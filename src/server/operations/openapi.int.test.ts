@@ -18,7 +18,7 @@ describe.skipIf(postgresSkipped())('OpenAPI document and conventions', () => {
     const documented = new Set<string>();
     for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
       for (const method of Object.keys(ops)) {
-        documented.add(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`);
+        documented.add(`${method.toUpperCase()} ${path.replace(/\{\*\}/g, '*').replace(/\{(\w+)\}/g, ':$1')}`);
       }
     }
     expect([...documented].sort()).toEqual(Object.keys(permissions).sort());

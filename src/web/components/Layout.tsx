@@ -1,0 +1,77 @@
+import type { ReactNode } from 'react';
+import { AppShell, Burger, Button, Group, NavLink, Select, Stack, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { NavLink as RouterLink, useLocation } from 'react-router';
+import { useSession, type Role } from '../session';
+import { useLiveUpdates } from '../live';
+
+const LINKS: { to: string; label: string; roles: Role[] }[] = [
+  { to: '/today', label: 'Today', roles: ['admin', 'prescriber', 'nurse', 'hca', 'keyworker', 'cd_accountable'] },
+  { to: '/people', label: 'Service users', roles: ['admin', 'prescriber', 'nurse', 'hca', 'keyworker', 'cd_accountable'] },
+  { to: '/prescribing', label: 'Prescribing', roles: ['prescriber'] },
+  { to: '/register', label: 'CD register', roles: ['admin', 'prescriber', 'nurse', 'cd_accountable'] },
+  { to: '/admin', label: 'Administration', roles: ['admin'] },
+];
+
+/** The frame of every screen: clinic switcher, navigation by role, who is signed in. */
+export function Layout({ children }: { children: ReactNode }) {
+  const s = useSession();
+  const [open, { toggle, close }] = useDisclosure();
+  const location = useLocation();
+  useLiveUpdates(s.clinicId);
+  return (
+    <AppShell header={{ height: 64 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !open } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group>
+            <Burger opened={open} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
+            <Title order={1} size="h3">
+              openhat
+            </Title>
+            {s.info && s.info.clinics.length > 1 ? (
+              <Select
+                aria-label="Clinic"
+                data={s.info.clinics.map((c) => ({ value: c.clinicId, label: c.clinicName }))}
+                value={s.clinicId}
+                onChange={(v) => v && s.chooseClinic(v)}
+                allowDeselect={false}
+                w={220}
+              />
+            ) : (
+              <Text fw={600}>{s.clinicName}</Text>
+            )}
+          </Group>
+          <Group>
+            <Text size="sm">
+              {s.info?.staff.displayName} · {s.roles.join(', ') || 'no role here'}
+            </Text>
+            <Button variant="subtle" component={RouterLink} to="/password">
+              Password
+            </Button>
+            <Button variant="outline" onClick={() => void s.signOut()}>
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" aria-label="Main">
+        <Stack gap={4}>
+          {LINKS.filter((l) => s.has(...l.roles)).map((l) => (
+            <NavLink
+              key={l.to}
+              component={RouterLink}
+              to={l.to}
+              label={l.label}
+              active={location.pathname.startsWith(l.to)}
+              onClick={close}
+              styles={{ root: { minHeight: 44 } }}
+            />
+          ))}
+        </Stack>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <main>{children}</main>
+      </AppShell.Main>
+    </AppShell>
+  );
+}
