@@ -19,7 +19,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: [...intTests, 'test/long/**', 'node_modules/**'],
+          exclude: [...intTests, 'test/long/**', 'e2e/**', 'node_modules/**'],
         },
       },
       {
@@ -30,6 +30,16 @@ export default defineConfig({
           globalSetup: ['./test/global-setup.pglite.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e.test.ts'],
+          globalSetup: ['./e2e/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
         },
       },
       {

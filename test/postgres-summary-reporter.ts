@@ -30,6 +30,21 @@ export default class PostgresSummaryReporter implements Reporter {
       const version = process.env.OPENHAT_TEST_POSTGRES_VERSION ?? 'PostgreSQL';
       line = `openhat-test: postgresql=ran (${ran} tests${failed ? `, ${failed} failed` : ''}; ${version})`;
     }
-    process.stdout.write(`\n${line}\n`);
+    let e2e = 0;
+    let e2eSeen = false;
+    for (const module of testModules) {
+      if (module.project.name !== 'e2e') continue;
+      e2eSeen = true;
+      for (const test of module.children.allTests()) if (['passed', 'failed'].includes(test.result().state)) e2e++;
+    }
+    const e2eSkipped = process.env.OPENHAT_TEST_E2E_SKIPPED;
+    const e2eLine = e2eSkipped
+      ? `openhat-test: e2e=skipped (${e2eSkipped})`
+      : e2eSeen && e2e > 0
+        ? `openhat-test: e2e=ran (${e2e} browser tests in Chromium)`
+        : e2eSeen
+          ? 'openhat-test: e2e=skipped (no browser test ran)'
+        : 'openhat-test: e2e=skipped (no browser tests selected)';
+    process.stdout.write(`\n${line}\n${e2eLine}\n`);
   }
 }

@@ -46,6 +46,7 @@ const EnvSchema = z.object({
   OPENHAT_ARGON2_MEMORY_KIB: integer(1024, 4 * 1024 * 1024).default(65536),
   OPENHAT_ARGON2_ITERATIONS: integer(1, 20).default(3),
   OPENHAT_SHUTDOWN_GRACE_SECONDS: integer(1, 600).default(20),
+  OPENHAT_CLOCK_FILE: z.string().trim().min(1).optional(),
 });
 
 export interface ServerConfig {
@@ -63,6 +64,8 @@ export interface ServerConfig {
   trustProxy: boolean;
   argon2: { memoryKiB: number; iterations: number };
   shutdownGraceSeconds: number;
+  /** Tests and training only: the server's "now" follows the instant written in this file. */
+  clockFile: string | null;
 }
 
 export class ConfigError extends Error {
@@ -112,5 +115,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     trustProxy: e.OPENHAT_TRUST_PROXY,
     argon2: { memoryKiB: e.OPENHAT_ARGON2_MEMORY_KIB, iterations: e.OPENHAT_ARGON2_ITERATIONS },
     shutdownGraceSeconds: e.OPENHAT_SHUTDOWN_GRACE_SECONDS,
+    clockFile: e.OPENHAT_CLOCK_FILE ?? null,
   };
 }

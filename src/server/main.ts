@@ -1,5 +1,7 @@
 import pino from 'pino';
-import { systemClock } from '../domain/time/clock';
+import { readFileSync, watchFile } from 'node:fs';
+import { Temporal } from 'temporal-polyfill';
+import { OffsetClock, systemClock } from '../domain/time/clock';
 import { DataFolderLockedError } from '../store/data-folder-lock';
 import { openDatabase } from '../store/open';
 import { MigrationError } from '../store/migrate';
@@ -36,7 +38,7 @@ async function main(): Promise<void> {
   }
   logger.info({ database: db.location }, 'database ready');
 
-  const ctx = { db, clock: systemClock, config, passwords: argon2Hasher(config.argon2) };
+  const ctx = { db, clock: config.clockFile ? fileClock(config.clockFile, logger) : systemClock, config, passwords: argon2Hasher(config.argon2) };
   let first: FirstAdministrator | null;
   try {
     first = await ensureFirstAdministrator(ctx, config.initialAdmin);
@@ -97,6 +99,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * For end-to-end tests and training only: the clock runs from the instant written in the file and
+ * follows it when the file changes. Real clinics must never set OPENHAT_CLOCK_FILE.
+ */
+function fileClock(path: string, logger: pino.Logger) {
+  const read = () => Temporal.Instant.from(readFileSync(path, 'utf8').trim());
+  const clock = new OffsetClock(read(), () => Date.now());
+  watchFile(path, { interval: 50 }, () => {
+    try {
+      clock.setTo(read());
+    } catch (err) {
+      logger.error({ err }, 'could not read the clock file');
+    }
+  });
+  logger.warn({ path }, 'OPENHAT_CLOCK_FILE is set: the clock is NOT the real time (tests and training only)');
+  return clock;
 }
 
 function printFirstSignIn(first: FirstAdministrator, url: string) {

@@ -12,7 +12,8 @@ export const WEB_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url)
  */
 export async function installWebApp(app: App, dir = WEB_DIR): Promise<boolean> {
   const built = existsSync(`${dir}index.html`);
-  if (built) await app.register(fastifyStatic, { root: dir, serve: false });
+  // cacheControl off: the routes below set it, so index.html is never cached and hashed assets are cached for good.
+  if (built) await app.register(fastifyStatic, { root: dir, serve: false, cacheControl: false });
 
   app.get(
     '/',

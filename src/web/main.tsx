@@ -21,6 +21,9 @@ const theme = createTheme({
     PasswordInput: { defaultProps: { size: 'md' } },
     NumberInput: { defaultProps: { size: 'md' } },
     Select: { defaultProps: { size: 'md' } },
+    // WCAG AA contrast: titles and unselected options in near-black rather than tinted or dimmed.
+    Alert: { styles: { title: { color: 'var(--mantine-color-black)' }, message: { color: 'var(--mantine-color-black)' } } },
+    SegmentedControl: { styles: { label: { color: 'var(--mantine-color-black)' } } },
   },
 });
 

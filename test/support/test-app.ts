@@ -95,17 +95,20 @@ export class TestApp {
     readonly ctx: AppContext,
   ) {}
 
-  static async open(overrides: Partial<ServerConfig> = {}): Promise<TestApp> {
-    return TestApp.on(await openTestDatabase(), overrides);
+  static async open(overrides: Partial<ServerConfig> = {}, options: { webDir?: string } = {}): Promise<TestApp> {
+    return TestApp.on(await openTestDatabase(), overrides, options);
   }
 
   /** An app on a database the test opened itself (e.g. one it restored a backup into). */
-  static async on(db: Database, overrides: Partial<ServerConfig> = {}): Promise<TestApp> {
+  static async on(db: Database, overrides: Partial<ServerConfig> = {}, options: { webDir?: string } = {}): Promise<TestApp> {
     const clock = new FakeClock('2026-03-02T09:00:00Z');
     // The sign-in rate limit has its own test; elsewhere it would only get in the way.
     const config = { ...loadConfig({}), loginRateLimitPerMinute: 100_000, ...overrides };
     const ctx: AppContext = { db, clock, config, passwords: testPasswords };
-    const app = await buildApp(ctx, process.env.OPENHAT_TEST_LOG ? { loggerInstance: (await import('pino')).default({ level: 'error' }) } : {});
+    const app = await buildApp(ctx, {
+      ...(process.env.OPENHAT_TEST_LOG ? { loggerInstance: (await import('pino')).default({ level: 'error' }) } : {}),
+      ...(options.webDir ? { webDir: options.webDir } : {}),
+    });
     return new TestApp(app, db, clock, ctx);
   }
 

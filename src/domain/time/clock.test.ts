@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Temporal } from 'temporal-polyfill';
-import { FakeClock, dateToInstant, instantToDate } from './clock';
+import { FakeClock, OffsetClock, dateToInstant, instantToDate } from './clock';
 
 describe('FakeClock', () => {
   it('stands still until advanced, then moves by real elapsed time across a daylight-saving change', () => {
@@ -16,5 +16,17 @@ describe('FakeClock', () => {
   it('round-trips through Date without losing milliseconds', () => {
     const instant = Temporal.Instant.from('2026-07-01T12:34:56.789Z');
     expect(dateToInstant(instantToDate(instant)).equals(instant)).toBe(true);
+  });
+});
+
+describe('OffsetClock', () => {
+  it('runs at real speed from the instant it is set to, and can be moved', () => {
+    let real = 1_000_000;
+    const clock = new OffsetClock(Temporal.Instant.from('2026-03-02T08:30:00Z'), () => real);
+    real += 90_000;
+    expect(clock.now().toString()).toBe('2026-03-02T08:31:30Z');
+    clock.setTo(Temporal.Instant.from('2026-03-02T09:00:00Z'));
+    real += 1_000;
+    expect(clock.now().toString()).toBe('2026-03-02T09:00:01Z');
   });
 });

@@ -45,3 +45,23 @@ export function instantToDate(instant: Temporal.Instant): Date {
 export function dateToInstant(date: Date): Temporal.Instant {
   return Temporal.Instant.fromEpochMilliseconds(date.getTime());
 }
+
+/**
+ * A clock that runs at real speed from a chosen instant, which can be moved: for end-to-end tests
+ * and training sessions only, never in production (the server warns loudly when it is used).
+ */
+export class OffsetClock implements Clock {
+  #offsetMs = 0;
+
+  constructor(start: Temporal.Instant, private readonly realNow: () => number) {
+    this.setTo(start);
+  }
+
+  setTo(instant: Temporal.Instant): void {
+    this.#offsetMs = instant.epochMilliseconds - this.realNow();
+  }
+
+  now(): Temporal.Instant {
+    return Temporal.Instant.fromEpochMilliseconds(this.realNow() + this.#offsetMs);
+  }
+}

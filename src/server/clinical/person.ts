@@ -29,6 +29,8 @@ export interface PersonState {
   history: DoseHistoryItem[];
   /** When a prescriber last recorded a re-titration plan (which lifts a missed-dose lock). */
   lastRetitrationPlanAt: T.Instant | null;
+  /** The latest review: when, and the "next review due" date it set (null before the first review). */
+  lastReview: { reviewedAt: T.Instant; nextReviewDue: string } | null;
   missed: { consecutiveMissed: number; retitrationLocked: boolean };
 }
 
@@ -52,7 +54,8 @@ export async function readPerson(tx: Orm, clinicId: string, serviceUserId: strin
   const history = doses
     .map(({ dose, events }) => toHistoryItem({ session: dose.sessionCode, clinicDate: dose.clinicDate, kind: dose.kind as 'dose' | 'top_up' }, events))
     .filter((h): h is DoseHistoryItem => h !== null);
-  const plan = (await personReviews(tx, clinicId, serviceUserId)).find((r) => r.retitrationPlanned);
+  const reviews = await personReviews(tx, clinicId, serviceUserId);
+  const plan = reviews.find((r) => r.retitrationPlanned);
   const lastRetitrationPlanAt = plan ? T.Instant.fromEpochMilliseconds(plan.reviewedAt.getTime()) : null;
   return {
     clinicId,
@@ -65,6 +68,7 @@ export async function readPerson(tx: Orm, clinicId: string, serviceUserId: strin
     doses,
     history,
     lastRetitrationPlanAt,
+    lastReview: reviews[0] ? { reviewedAt: T.Instant.fromEpochMilliseconds(reviews[0].reviewedAt.getTime()), nextReviewDue: reviews[0].nextReviewDue } : null,
     missed: missedDoses(history, settings.dosing.missedDosesForRetitration, lastRetitrationPlanAt),
   };
 }

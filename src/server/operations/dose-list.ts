@@ -8,6 +8,8 @@ import { summariseDose } from '../../domain/dosing/dose-record';
 import { observationMinutes } from '../../domain/dosing/session-rules';
 import { wasGiven } from '../../domain/dosing/dose-history';
 import { displayName } from '../../domain/service-user/record';
+import { reviewDue } from '../../domain/prescription/review-due';
+import { TREATMENT_STATES } from '../../domain/episode/episode-event';
 import { versionInForce } from '../../domain/prescription/versions';
 import { clinicDate, sessionWindow } from '../../domain/time/clinic-time';
 import { currentSettings } from '../../store/clinics';
@@ -19,11 +21,25 @@ import type { App, AppContext } from '../context';
 import { clinicIdOf } from '../clinic-output';
 import { badRequest, notFound } from '../errors';
 import { alertsFor, idParam } from '../clinical/output';
-import { readPerson } from '../clinical/person';
+import { readPerson, type PersonState } from '../clinical/person';
 import { doseContext } from '../dosing/dose-context';
 import { expectedAt } from '../dosing/expected';
 
 type Entry = z.infer<typeof DoseListEntry>;
+
+function reviewDueFor(person: PersonState, rx: PersonState['prescriptions'][number] | null) {
+  const episode = person.episode!;
+  const inductionAt = episode.events.find((ev) => ev.type === 'induction_started')?.at ?? episode.episode.referredAt;
+  return reviewDue({
+    today: person.today,
+    lastReviewNextDue: person.lastReview?.nextReviewDue ?? null,
+    inductionDate: clinicDate(Temporal.Instant.from(inductionAt), person.settings.timeZone).toString(),
+    reviewIntervalDays: person.record.record.reviewIntervalDays,
+    prescriptionReviewDate: rx?.content.status === 'active' ? rx.content.reviewDate : null,
+    reviewRequired: episode.episode.reviewRequired,
+    reviewedSincePrescription: person.lastReview !== null && rx !== null && Temporal.Instant.compare(person.lastReview.reviewedAt, rx.signedAt) >= 0,
+  });
+}
 
 /** Everyone expected at a session, or who came: their status, planned dose, next possible time and alerts. */
 async function doseList(orm: Orm, clinicId: string, date: string, code: string, now: Temporal.Instant) {
@@ -48,6 +64,8 @@ async function doseList(orm: Orm, clinicId: string, date: string, code: string, 
     const preview = route ? checkDose({ kind: 'dose', route, mg: 1 }, doseContext(person, session, now, exceptions, events)) : null;
     const lastGiven = [...person.history].filter(wasGiven).sort((a, b) => b.at.epochMilliseconds - a.at.epochMilliseconds)[0];
     const alerts = alertsFor(person.record, person.episode, rx);
+    const review = person.episode && TREATMENT_STATES.has(person.episode.episode.state) ? reviewDueFor(person, rx) : null;
+    if (review?.dueNow) alerts.push({ kind: 'review_due', severity: 'warning', text: `Prescriber review ${review.overdue ? `overdue since ${review.on}` : 'due today'} (${review.why})` });
     if (person.missed.retitrationLocked) alerts.unshift({ kind: 'missed_dose_lock', severity: 'danger', text: `${person.missed.consecutiveMissed >= settings.dosing.missedDosesForRetitration ? `${person.missed.consecutiveMissed} doses missed in a row` : 'Doses were missed'}: re-titration dose only until a prescriber records the plan` });
     const status: Entry['status'] =
       stage === null

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresSkipped } from '../../../test/support/test-database';
-import { TestApp, type TestClinic } from '../../../test/support/test-app';
+import { TestApp, TEST_PASSWORD, type TestClinic } from '../../../test/support/test-app';
 import { witnessOf } from '../../../test/support/cd';
 import { dosingClinic, fine, openSession, prep } from '../../../test/support/dosing';
 import { catchUpMissedDoses } from '../dosing/missed-doses';
@@ -210,6 +210,25 @@ describe.skipIf(postgresSkipped())('the dosing room', () => {
     expect(locked.body.allowance.basis).toContain('re-titration dose 30 mg');
     const cameList = list.find((e: any) => e.serviceUserId === came!.serviceUserId);
     expect(cameList.alerts.some((x: any) => x.kind === 'missed_dose_lock')).toBe(false);
+  });
+
+  it("the board says when a prescriber review is due, and a review clears it", async () => {
+    t.clock.set('2026-03-02T09:00:00Z');
+    const { clinic, nurse, doctor, persons } = await dosingClinic(t);
+    const serviceUserId = persons[0]!.serviceUserId;
+    const reviewAlert = async () =>
+      (await nurse.client.get(clinic.url('/dose-list?session=AM'))).body.entries.find((e: any) => e.serviceUserId === serviceUserId).alerts.find((a: any) => a.kind === 'review_due');
+    expect(await reviewAlert()).toBeUndefined();
+    t.clock.set('2026-03-09T08:30:00Z'); // a week after induction: the first review and the prescription's review date
+    await nurse.client.signIn(nurse.email);
+    expect(await reviewAlert()).toMatchObject({ severity: 'warning', text: 'Prescriber review due today (first review since induction)' });
+    t.clock.set('2026-03-10T08:30:00Z');
+    await nurse.client.signIn(nurse.email);
+    expect((await reviewAlert()).text).toBe('Prescriber review overdue since 2026-03-09 (first review since induction)');
+    await doctor.client.signIn(doctor.email);
+    const reviewed = await doctor.client.post(clinic.url(`/service-users/${serviceUserId}/reviews`), { notes: 'Settled; no change.', signature: { password: TEST_PASSWORD } });
+    expect(reviewed.status, JSON.stringify(reviewed.body)).toBe(201);
+    expect(await reviewAlert()).toBeUndefined();
   });
 
   it('a double-tapped preparation draws once: the retry replays, a second person gets a refusal', async () => {

@@ -5,6 +5,7 @@ import { DueReview, RecordReviewRequest, RecordReviewResponse, ReviewOut } from 
 import { ServiceUserParams } from '../../contract/service-users';
 import { TREATMENT_STATES } from '../../domain/episode/episode-event';
 import { displayName } from '../../domain/service-user/record';
+import { reviewDue } from '../../domain/prescription/review-due';
 import { clinicDate } from '../../domain/time/clinic-time';
 import { dateToInstant } from '../../domain/time/clock';
 import { currentSettings } from '../../store/clinics';
@@ -99,14 +100,15 @@ export function registerReviews(app: App, ctx: AppContext) {
         const theirs = prescriptions.filter((p) => p.serviceUserId === stored.serviceUserId);
         const inForce = inForceNow(theirs, now);
         const inductionAt = stored.events.find((ev) => ev.type === 'induction_started')?.at ?? e.referredAt;
-        const candidates: { on: string; why: string }[] = [
-          last
-            ? { on: last.nextReviewDue, why: 'weekly review' }
-            : { on: clinicDate(Temporal.Instant.from(inductionAt), settings.timeZone).add({ days: person.record.reviewIntervalDays }).toString(), why: 'first review since induction' },
-        ];
-        if (inForce?.content.status === 'active') candidates.push({ on: inForce.content.reviewDate, why: 'the prescription\'s review date' });
-        if (e.reviewRequired) candidates.push({ on: today.toString(), why: 'returned from an absence: review and re-titration before any dose' });
-        const soonest = candidates.sort((a, b) => a.on.localeCompare(b.on))[0]!;
+        const soonest = reviewDue({
+          today: today.toString(),
+          lastReviewNextDue: last?.nextReviewDue ?? null,
+          inductionDate: clinicDate(Temporal.Instant.from(inductionAt), settings.timeZone).toString(),
+          reviewIntervalDays: person.record.reviewIntervalDays,
+          prescriptionReviewDate: inForce?.content.status === 'active' ? inForce.content.reviewDate : null,
+          reviewRequired: e.reviewRequired,
+          reviewedSincePrescription: last !== null && inForce !== null && last.reviewedAt.getTime() >= inForce.signedAt.epochMilliseconds,
+        });
         if (soonest.on > horizon) continue;
         const since = last ? last.reviewedAt.getTime() : 0;
         due.push({
@@ -114,7 +116,7 @@ export function registerReviews(app: App, ctx: AppContext) {
           displayName: displayName(person.record),
           state: e.state,
           dueOn: soonest.on,
-          overdue: soonest.on < today.toString(),
+          overdue: soonest.overdue,
           why: soonest.why,
           lastReviewedAt: last ? last.reviewedAt.toISOString() : null,
           prescriptionInForce: prescriptionOut(inForce),

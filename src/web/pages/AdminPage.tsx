@@ -111,7 +111,7 @@ function Audit() {
         <TextInput label="Record id" value={filters.entityId} onChange={(e) => setFilters({ ...filters, entityId: e.currentTarget.value })} />
         <TextInput type="datetime-local" label="From" value={filters.from} onChange={(e) => setFilters({ ...filters, from: e.currentTarget.value })} />
         <TextInput type="datetime-local" label="To" value={filters.to} onChange={(e) => setFilters({ ...filters, to: e.currentTarget.value })} />
-        <Button type="submit" variant="light">Filter</Button>
+        <Button type="submit" variant="outline">Filter</Button>
         <Checkbox label="Show reads" checked={reads} onChange={(e) => setReads(e.currentTarget.checked)} />
       </Group>
       <ErrorNote error={audit.error} />

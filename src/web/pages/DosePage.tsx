@@ -50,7 +50,7 @@ function WitnessFields({ witness, setWitness, error }: { witness: { staffId: str
   const others = (staff.data?.staff ?? []).filter((m) => m.staffId !== s.info?.staff.staffId).map((m) => ({ value: m.staffId, label: `${m.displayName} (${m.roles.join(', ')})` }));
   return (
     <Group grow align="flex-start">
-      <Select label="Witness" data={others} value={witness.staffId} onChange={(v) => setWitness({ ...witness, staffId: v })} error={error?.forField('staffId')} searchable />
+      <Select label="Witness" data={others} value={witness.staffId} onChange={(v) => setWitness({ ...witness, staffId: v })} error={error?.forField('staffId')} searchable allowDeselect={false} />
       <PasswordInput label="Witness's password" value={witness.password} onChange={(e) => setWitness({ ...witness, password: e.currentTarget.value })} error={error?.forField('password')} autoComplete="off" />
     </Group>
   );
@@ -64,12 +64,12 @@ function PersonHeader({ serviceUserId }: { serviceUserId: string }) {
   return (
     <Card withBorder>
       <Group align="flex-start">
-        {p.photo ? <Image src={path(`/service-users/${serviceUserId}/photo`)} alt={`Photo of ${p.displayName}`} w={120} h={120} fit="cover" radius="sm" /> : <Text c="dimmed" w={120}>No photo on file</Text>}
+        {p.photo ? <Image src={path(`/service-users/${serviceUserId}/photo`)} alt={`Photo of ${p.displayName}`} w={120} h={120} fit="cover" radius="sm" /> : <Text c="gray.7" w={120}>No photo on file</Text>}
         <Stack gap={4}>
           <Title order={2}>{p.displayName}</Title>
           <Text>Born {p.dateOfBirth}</Text>
           {p.alerts.map((a) => (
-            <Text key={a.kind + a.text} c={a.severity === 'danger' ? 'red.9' : a.severity === 'warning' ? 'orange.9' : undefined}>
+            <Text key={a.kind + a.text} c={a.severity === 'danger' ? 'red.9' : undefined}>
               {a.severity === 'danger' ? '⚠ ' : a.severity === 'warning' ? '! ' : ''}
               {a.text}
             </Text>
@@ -223,7 +223,7 @@ export function DosePage() {
       <Anchor component={Link} to="/today">
         Back to today
       </Anchor>
-      <Text size="sm" c="dimmed">Times shown in {s.timeZone}. Last step at {clinicTime(String(d.events.at(-1)?.at ?? ''), s.timeZone)}.</Text>
+      <Text size="sm" c="gray.7">Times shown in {s.timeZone}. Last step at {clinicTime(String(d.events.at(-1)?.at ?? ''), s.timeZone)}.</Text>
     </Stack>
   );
 }
@@ -338,7 +338,7 @@ function AdministerForm({ dose }: { dose: Dose }) {
             Record dose given
           </Button>
           <TextInput aria-label="Reason it was not given" placeholder="Reason it was not given" value={reason} onChange={(ev) => setReason(ev.currentTarget.value)} />
-          <Button variant="light" color="red" disabled={!reason.trim()} onClick={() => notGiven.mutate()}>
+          <Button variant="outline" color="red" disabled={!reason.trim()} onClick={() => notGiven.mutate()}>
             Prepared, not given
           </Button>
         </Group>
@@ -387,7 +387,7 @@ function ObserveForm({ dose }: { dose: Dose }) {
         <MultiSelect label="Adverse events" data={[{ value: 'overdose', label: 'Overdose' }, { value: 'ambulance_called', label: 'Ambulance called' }, { value: 'injection_site_problem', label: 'Injection-site problem' }, { value: 'other', label: 'Other' }]} value={events} onChange={setEvents} />
         <ErrorNote error={observe.error ?? discharge.error} />
         <Group>
-          <Button variant="light" onClick={() => observe.mutate()} loading={observe.isPending}>
+          <Button variant="outline" onClick={() => observe.mutate()} loading={observe.isPending}>
             Record observation
           </Button>
           {dose.stage === 'in_observation' && (

@@ -26,7 +26,7 @@ export function PeoplePage() {
       {people.isLoading ? (
         <Loader aria-label="Loading" />
       ) : people.data?.serviceUsers.length === 0 ? (
-        <Text c="dimmed">Nobody found.</Text>
+        <Text c="gray.7">Nobody found.</Text>
       ) : (
         <Table striped aria-label="Service users">
           <Table.Thead>

@@ -62,12 +62,12 @@ export function PersonPage() {
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Card withBorder>
             <Group align="flex-start">
-              {d.photo ? <Image src={`${path(`/service-users/${serviceUserId}/photo`)}?v=${d.photo.recordedAt}`} alt={`Photo of ${d.displayName}`} w={140} h={140} fit="cover" radius="sm" /> : <Text c="dimmed" w={140}>No photo</Text>}
+              {d.photo ? <Image src={`${path(`/service-users/${serviceUserId}/photo`)}?v=${d.photo.recordedAt}`} alt={`Photo of ${d.displayName}`} w={140} h={140} fit="cover" radius="sm" /> : <Text c="gray.7" w={140}>No photo</Text>}
               <Stack gap={4}>
                 <Title order={2}>{d.displayName}</Title>
                 <Text>Born {d.dateOfBirth} · NHS {d.nhsNumber ?? '—'}</Text>
                 <Text>
-                  Treatment: <Badge variant="light">{d.episode?.state.replace(/_/g, ' ') ?? 'not referred'}</Badge>
+                  Treatment: <Badge color="blue.9" variant="filled">{d.episode?.state.replace(/_/g, ' ') ?? 'not referred'}</Badge>
                   {d.episode?.absence && ` · away (${d.episode.absence.kind}) since ${d.episode.absence.since.slice(0, 10)}`}
                 </Text>
                 <Text>Prescription: {d.prescriptionInForce ? `v${d.prescriptionInForce.version} ${d.prescriptionInForce.status}, IV ${d.prescriptionInForce.content.diamorphine.ivDoseMg ?? '—'} mg / IM ${d.prescriptionInForce.content.diamorphine.imDoseMg ?? '—'} mg, ${d.prescriptionInForce.content.diamorphine.sessions.join(' + ')}` : 'none in force'}</Text>
@@ -78,8 +78,8 @@ export function PersonPage() {
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Card withBorder h="100%">
             <Title order={3} size="h4">Alerts</Title>
-            {d.alerts.length === 0 ? <Text c="dimmed">None</Text> : d.alerts.map((a) => (
-              <Text key={a.kind + a.text} c={a.severity === 'danger' ? 'red.9' : a.severity === 'warning' ? 'orange.9' : undefined}>
+            {d.alerts.length === 0 ? <Text c="gray.7">None</Text> : d.alerts.map((a) => (
+              <Text key={a.kind + a.text} c={a.severity === 'danger' ? 'red.9' : undefined}>
                 {a.severity === 'danger' ? '⚠ ' : a.severity === 'warning' ? '! ' : ''}{a.text}
               </Text>
             ))}
@@ -96,7 +96,7 @@ export function PersonPage() {
           <Tabs.Tab value="details">Details</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="timeline" pt="sm">
-          {(doses.data?.doses ?? []).length === 0 ? <Text c="dimmed">No doses yet.</Text> : (
+          {(doses.data?.doses ?? []).length === 0 ? <Text c="gray.7">No doses yet.</Text> : (
             <Table striped aria-label="Doses">
               <Table.Thead><Table.Tr><Table.Th>Date</Table.Th><Table.Th>Session</Table.Th><Table.Th>Status</Table.Th><Table.Th>Given</Table.Th><Table.Th>Why</Table.Th></Table.Tr></Table.Thead>
               <Table.Tbody>
@@ -114,7 +114,7 @@ export function PersonPage() {
           )}
         </Tabs.Panel>
         <Tabs.Panel value="charts" pt="sm">
-          {days.length === 0 ? <Text c="dimmed">No doses to chart yet.</Text> : (
+          {days.length === 0 ? <Text c="gray.7">No doses to chart yet.</Text> : (
             <Stack>
               <Title order={3} size="h4">Dose given per day (mg)</Title>
               <LineChart h={220} data={days} dataKey="date" series={[{ name: 'mg', color: 'blue.8', label: 'mg given' }]} withLegend />
@@ -218,13 +218,13 @@ function EpisodeActions({ detail }: { detail: Detail }) {
         <Group align="flex-end">
           <Select label="Absence" data={['hospital', 'custody', 'holiday', 'other']} value={kind} onChange={setKind} />
           <TextInput label="Liaison contact (ward, custody healthcare)" value={liaison} onChange={(e) => setLiaison(e.currentTarget.value)} />
-          <Button variant="light" onClick={() => step.mutate({ action: 'absences', body: { kind, liaison } })}>Record absence</Button>
+          <Button variant="outline" onClick={() => step.mutate({ action: 'absences', body: { kind, liaison } })}>Record absence</Button>
         </Group>
       )}
       {!ended && s.has('admin', 'prescriber', 'nurse', 'keyworker') && (
         <Group align="flex-end">
           <Select label="Discharge reason" data={['planned', 'transfer', 'disengaged', 'custody', 'deceased', 'other']} value={dischargeReason} onChange={setDischargeReason} />
-          <Button color="red" variant="light" onClick={() => step.mutate({ action: 'discharge', body: { reason: dischargeReason } })}>Discharge</Button>
+          <Button color="red" variant="outline" onClick={() => step.mutate({ action: 'discharge', body: { reason: dischargeReason } })}>Discharge</Button>
         </Group>
       )}
       <ErrorNote error={step.error} />
@@ -346,7 +346,19 @@ function ReviewForm({ serviceUserId, current }: { serviceUserId: string; current
       <Stack>
         <Title order={3} size="h4">Record a review</Title>
         <Textarea label="Review notes" required value={notes} onChange={(ev) => setNotes(ev.currentTarget.value)} />
-        <Checkbox label="Re-titration planned (after an absence or missed doses)" checked={retitration} onChange={(ev) => { setRetitration(ev.currentTarget.checked); if (ev.currentTarget.checked) setWithRx(true); }} />
+        <Checkbox
+          label="Re-titration planned (after an absence or missed doses)"
+          checked={retitration}
+          onChange={(ev) => {
+            const on = ev.currentTarget.checked;
+            setRetitration(on);
+            // A re-titration plan is a prescription that starts again at the re-titration dose.
+            if (on) {
+              setWithRx(true);
+              setF({ ...f, titrate: true, start: f.retitration });
+            }
+          }}
+        />
         <Checkbox label="Issue a new prescription with this review" checked={withRx} onChange={(ev) => setWithRx(ev.currentTarget.checked)} />
         {withRx && <RxFieldsForm f={f} setF={setF} error={e} />}
         <PasswordInput label="Your password (signature)" required value={password} onChange={(ev) => setPassword(ev.currentTarget.value)} error={e?.forField('signature.password')} autoComplete="off" />

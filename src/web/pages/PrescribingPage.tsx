@@ -26,7 +26,7 @@ export function PrescribingPage() {
     <Stack>
       <Title order={2}>Reviews due</Title>
       {due.data?.due.length === 0 ? (
-        <Text c="dimmed">Nobody is due a review this week.</Text>
+        <Text c="gray.7">Nobody is due a review this week.</Text>
       ) : (
         <Table striped aria-label="Reviews due">
           <Table.Thead>
@@ -36,7 +36,7 @@ export function PrescribingPage() {
             {due.data?.due.map((d) => (
               <Table.Tr key={d.serviceUserId}>
                 <Table.Td><Anchor component={Link} to={`/people/${d.serviceUserId}`}>{d.displayName}</Anchor></Table.Td>
-                <Table.Td>{d.dueOn} {d.overdue && <Badge color="red" variant="light">overdue</Badge>}</Table.Td>
+                <Table.Td>{d.dueOn} {d.overdue && <Badge color="red.9" variant="filled">overdue</Badge>}</Table.Td>
                 <Table.Td>{d.why}</Table.Td>
                 <Table.Td>{clinicDateTime(d.lastReviewedAt, s.timeZone)}</Table.Td>
                 <Table.Td>{d.sinceLastReview.prescriptionVersions} prescription change(s), {d.sinceLastReview.absences} absence(s)</Table.Td>

@@ -65,7 +65,7 @@ function NewPageForm() {
     <Group align="flex-end">
       <NumberInput label="Strength (mg)" value={strength} onChange={setStrength} />
       <TextInput label="Location" value={location} onChange={(e) => setLocation(e.currentTarget.value)} />
-      <Button variant="light" onClick={() => create.mutate()}>Open a new page</Button>
+      <Button variant="outline" onClick={() => create.mutate()}>Open a new page</Button>
       <ErrorNote error={create.error} />
     </Group>
   );
@@ -150,7 +150,7 @@ function AccountableForms({ itemId }: { itemId: string }) {
       )}
       {kind !== 'destruction' && (
         <Group grow>
-          <Select label={kind === 'stock_check' ? 'Second person counting' : 'Witness'} data={witnesses} value={witness} onChange={setWitness} />
+          <Select label={kind === 'stock_check' ? 'Second person counting' : 'Witness'} data={witnesses} value={witness} onChange={setWitness} allowDeselect={false} />
           <PasswordInput label="Their password" value={password} onChange={(ev) => setPassword(ev.currentTarget.value)} autoComplete="off" />
         </Group>
       )}
@@ -170,13 +170,13 @@ function Discrepancies() {
   return (
     <Card withBorder>
       <Title order={3}>Open discrepancies</Title>
-      {list.data?.discrepancies.length === 0 ? <Text c="dimmed">None.</Text> : list.data?.discrepancies.map((d) => (
+      {list.data?.discrepancies.length === 0 ? <Text c="gray.7">None.</Text> : list.data?.discrepancies.map((d) => (
         <Stack key={d.discrepancyId} mt="sm">
           <Text>{d.itemName}: register {d.expected}, counted {d.counted} ({clinicDateTime(d.openedAt, s.timeZone)})</Text>
           {s.has('cd_accountable') && (
             <Group align="flex-end">
               <Textarea label="Findings" value={notes[d.discrepancyId] ?? ''} onChange={(e) => setNotes({ ...notes, [d.discrepancyId]: e.currentTarget.value })} />
-              <Button variant="light" onClick={() => resolve.mutate(d.discrepancyId)}>Resolve</Button>
+              <Button variant="outline" onClick={() => resolve.mutate(d.discrepancyId)}>Resolve</Button>
             </Group>
           )}
         </Stack>

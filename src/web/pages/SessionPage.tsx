@@ -122,7 +122,7 @@ function SessionView({ sessionId }: { sessionId: string }) {
             Downtime pack (print)
           </Button>
           {!x.closed && s.has('nurse', 'admin') && (
-            <Button color="red" variant="light" onClick={() => close.mutate()} loading={close.isPending}>
+            <Button color="red" variant="outline" onClick={() => close.mutate()} loading={close.isPending}>
               Close session
             </Button>
           )}
@@ -142,7 +142,7 @@ function SessionView({ sessionId }: { sessionId: string }) {
             {entries
               .filter((e) => e.status === 'due' || e.status === 'refused' || e.status === 'in_assessment')
               .map((e) => (
-                <Button key={e.serviceUserId} component={Link} to={`/sessions/${sessionId}/assess/${e.serviceUserId}`} variant="light">
+                <Button key={e.serviceUserId} component={Link} to={`/sessions/${sessionId}/assess/${e.serviceUserId}`} variant="outline">
                   Assess {e.displayName}
                 </Button>
               ))}
@@ -153,7 +153,7 @@ function SessionView({ sessionId }: { sessionId: string }) {
         <Title order={3} mb="sm">
           Handover
         </Title>
-        {x.handover.length === 0 ? <Text c="dimmed">No handover notes.</Text> : (
+        {x.handover.length === 0 ? <Text c="gray.7">No handover notes.</Text> : (
           <Table>
             <Table.Tbody>
               {x.handover.map((h) => (
@@ -169,7 +169,7 @@ function SessionView({ sessionId }: { sessionId: string }) {
           <Stack mt="sm">
             <Textarea label="Handover note (who was refused or sedated, incidents, who needs re-assessment)" value={note} onChange={(e) => setNote(e.currentTarget.value)} autosize minRows={2} />
             <ErrorNote error={handover.error} />
-            <Button type="submit" variant="light" disabled={!note.trim()}>
+            <Button type="submit" variant="outline" disabled={!note.trim()}>
               Add handover note
             </Button>
           </Stack>

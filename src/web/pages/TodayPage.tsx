@@ -40,7 +40,7 @@ export function useNow(intervalMs = 1000) {
 
 export function DoseListTable({ entries, timeZone, sessionId }: { entries: DoseListEntry[]; timeZone: string; sessionId?: string }) {
   const now = useNow();
-  if (entries.length === 0) return <Text c="dimmed">Nobody is expected at this session.</Text>;
+  if (entries.length === 0) return <Text c="gray.7">Nobody is expected at this session.</Text>;
   return (
     <Table striped highlightOnHover verticalSpacing="sm" aria-label="Dose list">
       <Table.Thead>
@@ -80,7 +80,7 @@ export function DoseListTable({ entries, timeZone, sessionId }: { entries: DoseL
             <Table.Td>
               <Stack gap={2}>
                 {e.alerts.map((a) => (
-                  <Text key={a.kind + a.text} size="sm" c={a.severity === 'danger' ? 'red.9' : a.severity === 'warning' ? 'orange.9' : undefined}>
+                  <Text key={a.kind + a.text} size="sm" c={a.severity === 'danger' ? 'red.9' : undefined}>
                     {a.severity === 'danger' ? '⚠ ' : a.severity === 'warning' ? '! ' : ''}
                     {a.text}
                   </Text>
@@ -128,7 +128,7 @@ function SessionCard({ code, label, session }: { code: string; label: string; se
         </Title>
         {session ? (
           <Group>
-            <Badge color={session.closed ? 'gray' : 'green'} variant="light">
+            <Badge color={session.closed ? 'gray.8' : 'teal.9'} variant="filled">
               {session.closed ? `closed${session.closed.automatic ? ' automatically' : ''} · ${session.closed.missed} missed` : 'open'}
             </Badge>
             <Button component={Link} to={`/sessions/${session.sessionId}`}>

@@ -1,0 +1,42 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startProcess, waitForHealth, type Running } from '../../test/support/processes';
+
+export const ADMIN = { email: 'admin@e2e.test', password: 'the chief pass phrase' };
+
+/**
+ * A real openhat server for the browser: a new PGlite data folder, and a clock that starts at a
+ * chosen instant (OPENHAT_CLOCK_FILE, for tests and training only) so that sessions are open
+ * whatever time the suite runs.
+ */
+export async function startE2eServer(start: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'openhat-e2e-'));
+  const clockFile = join(dir, 'clock');
+  writeFileSync(clockFile, start);
+  const port = await freePort();
+  const server: Running = startProcess('server', [], {
+    OPENHAT_DATA_DIR: join(dir, 'data'),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    OPENHAT_ADMIN_EMAIL: ADMIN.email,
+    OPENHAT_ADMIN_PASSWORD: ADMIN.password,
+    OPENHAT_CLOCK_FILE: clockFile,
+    OPENHAT_ARGON2_MEMORY_KIB: '4096',
+    OPENHAT_ARGON2_ITERATIONS: '1',
+    OPENHAT_LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+    OPENHAT_SESSION_IDLE_MINUTES: '240',
+  });
+  await waitForHealth(port, server, 120_000);
+  return {
+    base: `http://127.0.0.1:${port}`,
+    setClock: async (instant: string) => {
+      writeFileSync(clockFile, instant);
+      await new Promise((r) => setTimeout(r, 300));
+    },
+    stop: async () => {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    },
+  };
+}
