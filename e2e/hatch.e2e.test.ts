@@ -144,6 +144,7 @@ describe.skipIf(!browserAvailable())('the staff web app in a browser', () => {
     await n.getByLabel('Witness: water seen (mL)').fill('1');
     await choose(n, 'Witness', /Harry Assistant/);
     await n.getByLabel("Witness's password").fill(PASSWORD);
+    await expectAccessible(n, 'preparation');
     await screenshot(n, '05-preparation');
     await n.getByRole('button', { name: 'Record preparation' }).click();
     await n.getByRole('heading', { name: /^Administration/ }).waitFor();
@@ -170,6 +171,7 @@ describe.skipIf(!browserAvailable())('the staff web app in a browser', () => {
     await n.getByText('3 drifts off').click();
     await n.getByRole('button', { name: 'Record assessment' }).click();
     await expect.poll(() => n.getByTestId('decision').textContent()).toContain('sedation too high');
+    await expectAccessible(n, 'refusal');
     await screenshot(n, '07-refusal');
 
     // Cat: breath alcohol 0.3 mg/L (an identified alcohol user) halves the dose; the vein fails and the dose continues IM.
@@ -237,6 +239,8 @@ describe.skipIf(!browserAvailable())('the staff web app in a browser', () => {
     await page.getByRole('button', { name: 'Record review' }).click();
     await expect.poll(async () => (await api.get(c(`/service-users/${people.Dan}`))).episode.reviewRequired).toBe(false);
     await page.getByRole('tab', { name: 'Charts' }).click();
+    await page.getByRole('heading', { name: 'Attendance per day' }).or(page.getByText('No doses to chart yet.')).waitFor();
+    await expectAccessible(page, 'service-user record');
     await screenshot(page, '09-record');
     await page.goto(`${server.base}/prescribing`);
     await page.getByRole('heading', { name: 'Reviews due' }).waitFor();
@@ -280,6 +284,12 @@ describe.skipIf(!browserAvailable())('the staff web app in a browser', () => {
     await screenshot(page, '12-admin-settings');
     await page.getByRole('tab', { name: 'Audit log' }).click();
     await page.getByRole('table', { name: 'Audit log' }).waitFor();
+    // Filtering to the register shows only register entries.
+    await page.locator('input').and(page.getByLabel('Entity type')).fill('cd_entry');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await expect.poll(async () => new Set((await page.getByRole('table', { name: 'Audit log' }).locator('tbody tr td:nth-child(3)').allTextContents()).map((t) => t.split(' ').at(-1)))).toEqual(new Set(['cd_entry']));
+    await expectAccessible(page, 'audit log');
     await screenshot(page, '13-admin-audit', { fullPage: false });
     await context.close();
   }, 120_000);

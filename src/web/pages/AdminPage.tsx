@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Card, Checkbox, Group, JsonInput, Loader, MultiSelect, PasswordInput, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { Autocomplete, Button, Card, Checkbox, Group, JsonInput, Loader, MultiSelect, PasswordInput, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { get, post, put } from '../api';
 import { useClinicPath, useSession } from '../session';
@@ -95,6 +95,13 @@ function Staff() {
   );
 }
 
+/** What the audit log records, for the filter's suggestions (any other text still filters). */
+const AUDITED_ENTITY_TYPES = [
+  'service_user', 'service_user_photo', 'episode', 'episode_event', 'prescription_version', 'review', 'dosing_session', 'handover_note',
+  'dose', 'dose_event', 'dosing_exception', 'cd_item', 'cd_entry', 'cd_discrepancy', 'cd_patient_return', 'cd_verify', 'clinic_settings',
+  'staff', 'staff_roles', 'auth_session', 'audit_log', 'backup',
+];
+
 function Audit() {
   const s = useSession();
   const path = useClinicPath();
@@ -107,7 +114,7 @@ function Audit() {
   return (
     <Stack>
       <Group align="flex-end" component="form" onSubmit={(e) => { e.preventDefault(); setApplied(filters); }}>
-        <TextInput label="Entity type" value={filters.entityType} onChange={(e) => setFilters({ ...filters, entityType: e.currentTarget.value })} />
+        <Autocomplete label="Entity type" data={AUDITED_ENTITY_TYPES} value={filters.entityType} onChange={(v) => setFilters({ ...filters, entityType: v })} />
         <TextInput label="Record id" value={filters.entityId} onChange={(e) => setFilters({ ...filters, entityId: e.currentTarget.value })} />
         <TextInput type="datetime-local" label="From" value={filters.from} onChange={(e) => setFilters({ ...filters, from: e.currentTarget.value })} />
         <TextInput type="datetime-local" label="To" value={filters.to} onChange={(e) => setFilters({ ...filters, to: e.currentTarget.value })} />
