@@ -279,7 +279,7 @@ describe.skipIf(!browserAvailable())('the staff web app in a browser', () => {
   it('the administrator sees settings, staff and the audit log', async () => {
     const { page, context } = await newPage('admin');
     await page.goto(`${server.base}/admin`);
-    await page.getByLabel('Settings').waitFor();
+    await page.getByRole('textbox', { name: 'Settings', exact: true }).waitFor();
     await expectAccessible(page, 'admin settings');
     await screenshot(page, '12-admin-settings');
     await page.getByRole('tab', { name: 'Audit log' }).click();

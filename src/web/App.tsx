@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { Center, Loader } from '@mantine/core';
 import { Navigate, Route, Routes } from 'react-router';
 import { useSession } from './session';
@@ -8,14 +9,23 @@ import { TodayPage } from './pages/TodayPage';
 import { SessionPage } from './pages/SessionPage';
 import { AssessPage, DosePage } from './pages/DosePage';
 import { PeoplePage } from './pages/PeoplePage';
-import { PersonPage } from './pages/PersonPage';
-import { PrescribingPage } from './pages/PrescribingPage';
-import { RegisterPage } from './pages/RegisterPage';
-import { AdminPage } from './pages/AdminPage';
+
+// The hatch's screens load with the app; the record (with its charts), prescribing, the register and
+// admin load when first opened, so the first screen at the hatch comes up sooner.
+const PersonPage = lazy(() => import('./pages/PersonPage').then((m) => ({ default: m.PersonPage })));
+const PrescribingPage = lazy(() => import('./pages/PrescribingPage').then((m) => ({ default: m.PrescribingPage })));
+const RegisterPage = lazy(() => import('./pages/RegisterPage').then((m) => ({ default: m.RegisterPage })));
+const AdminPage = lazy(() => import('./pages/AdminPage').then((m) => ({ default: m.AdminPage })));
+
+const loading = (
+  <Center h="50vh">
+    <Loader aria-label="Loading" />
+  </Center>
+);
 
 export function App() {
-  const { info, loading } = useSession();
-  if (loading) {
+  const { info, loading: starting } = useSession();
+  if (starting) {
     return (
       <Center h="100vh">
         <Loader aria-label="Loading" />
@@ -32,20 +42,22 @@ export function App() {
   if (info.staff.mustChangePassword) return <ChangePasswordPage forced />;
   return (
     <Layout>
-      <Routes>
-        <Route path="/" element={<Navigate to="/today" replace />} />
-        <Route path="/today" element={<TodayPage />} />
-        <Route path="/sessions/:sessionId" element={<SessionPage />} />
-        <Route path="/sessions/:sessionId/assess/:serviceUserId" element={<AssessPage />} />
-        <Route path="/doses/:doseId" element={<DosePage />} />
-        <Route path="/people" element={<PeoplePage />} />
-        <Route path="/people/:serviceUserId" element={<PersonPage />} />
-        <Route path="/prescribing" element={<PrescribingPage />} />
-        <Route path="/register" element={<RegisterPage />} />
-        <Route path="/admin" element={<AdminPage />} />
-        <Route path="/password" element={<ChangePasswordPage />} />
-        <Route path="*" element={<Navigate to="/today" replace />} />
-      </Routes>
+      <Suspense fallback={loading}>
+        <Routes>
+          <Route path="/" element={<Navigate to="/today" replace />} />
+          <Route path="/today" element={<TodayPage />} />
+          <Route path="/sessions/:sessionId" element={<SessionPage />} />
+          <Route path="/sessions/:sessionId/assess/:serviceUserId" element={<AssessPage />} />
+          <Route path="/doses/:doseId" element={<DosePage />} />
+          <Route path="/people" element={<PeoplePage />} />
+          <Route path="/people/:serviceUserId" element={<PersonPage />} />
+          <Route path="/prescribing" element={<PrescribingPage />} />
+          <Route path="/register" element={<RegisterPage />} />
+          <Route path="/admin" element={<AdminPage />} />
+          <Route path="/password" element={<ChangePasswordPage />} />
+          <Route path="*" element={<Navigate to="/today" replace />} />
+        </Routes>
+      </Suspense>
     </Layout>
   );
 }
