@@ -1,4 +1,5 @@
 import { CLINICAL_ROLES, type Role } from '../domain/staff/roles';
+import { careAreaPermissions } from './care/permissions-table';
 
 /**
  * Who may call what: the one table the server enforces and the tests are generated from.
@@ -127,6 +128,10 @@ export const permissions = {
   'GET /api/v1/clinics/:clinicId/service-users/:serviceUserId/dosing-exceptions': clinical,
   'GET /api/v1/clinics/:clinicId/events': everyClinicRole,
   'GET /api/v1/clinics/:clinicId/service-users/:serviceUserId/doses': clinical,
+
+  // Monitoring and care (toxicology, breath tests, methadone, ECGs, harm reduction, care, outcomes,
+  // work lists): each area keeps its rules beside its routes, in src/server/care/permissions/.
+  ...careAreaPermissions,
 } as const satisfies Record<string, Rule>;
 
 export type RouteKey = keyof typeof permissions;

@@ -391,6 +391,45 @@ export const dosingExceptions = pgTable(
   (t) => [primaryKey({ columns: [t.clinicId, t.exceptionId] })],
 );
 
+export const careImports = pgTable(
+  'care_imports',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    importId: uuid('import_id').notNull(),
+    kind: text('kind').notNull(),
+    fileName: text('file_name'),
+    sha256: text('sha256').notNull(),
+    mode: text('mode').notNull(),
+    rowsTotal: integer('rows_total').notNull(),
+    rowsImported: integer('rows_imported').notNull(),
+    rejected: jsonb('rejected').notNull(),
+    importedAt: at('imported_at').notNull(),
+    importedBy: uuid('imported_by'),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.importId] })],
+);
+
+export const careRecords = pgTable(
+  'care_records',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    recordId: uuid('record_id').notNull(),
+    version: integer('version').notNull(),
+    serviceUserId: uuid('service_user_id').notNull(),
+    kind: text('kind').notNull(),
+    effectiveDate: day('effective_date').notNull(),
+    occurredAt: at('occurred_at'),
+    data: jsonb('data').notNull(),
+    enteredInError: boolean('entered_in_error').notNull().default(false),
+    reason: text('reason'),
+    source: text('source').notNull(),
+    importId: uuid('import_id'),
+    recordedAt: at('recorded_at').notNull(),
+    recordedBy: uuid('recorded_by'),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.recordId, t.version] })],
+);
+
 export const schema = {
   staff,
   clinics,
@@ -418,6 +457,8 @@ export const schema = {
   doses,
   doseEvents,
   dosingExceptions,
+  careImports,
+  careRecords,
 };
 export type Schema = typeof schema;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_ELIGIBILITY_CRITERIA } from '../episode/eligibility';
 import { DEFAULT_DOSING_LIMITS, DosingLimitsSchema, dosingLimitsProblems } from '../prescription/dosing-limits';
 import { DEFAULT_DOSING_SETTINGS, DosingSettingsSchema } from '../dosing/dosing-settings';
+import { DEFAULT_MONITORING_SETTINGS, MonitoringSettingsSchema, monitoringSettingsProblems } from '../care/monitoring-settings';
 import { DEFAULT_TIME_ZONE, WALL_TIME_PATTERN, formatMinutes, isKnownTimeZone, minutesOfDay } from '../time/zone';
 import type { Checked, FieldProblem } from '../validation';
 import { zodProblems } from '../validation';
@@ -69,6 +70,8 @@ export const ClinicSettingsSchema = z.object({
   dosingLimits: DosingLimitsSchema,
   /** The dosing room's policy: sedation, breath alcohol, observation, missed doses, sites. */
   dosing: DosingSettingsSchema,
+  /** Toxicology, breath tests, methadone, heart safety, naloxone, care plans, outcomes (see monitoring-settings.ts). */
+  monitoring: MonitoringSettingsSchema,
 });
 export type ClinicSettings = z.infer<typeof ClinicSettingsSchema>;
 
@@ -89,6 +92,7 @@ export function defaultClinicSettings(name: string): ClinicSettings {
     eligibilityCriteria: DEFAULT_ELIGIBILITY_CRITERIA.map((c) => ({ ...c })),
     dosingLimits: { ...DEFAULT_DOSING_LIMITS },
     dosing: { ...DEFAULT_DOSING_SETTINGS, injectionSites: [...DEFAULT_DOSING_SETTINGS.injectionSites], blockedSites: [...DEFAULT_DOSING_SETTINGS.blockedSites] },
+    monitoring: { ...DEFAULT_MONITORING_SETTINGS, toxicologyPanel: [...DEFAULT_MONITORING_SETTINGS.toxicologyPanel], streetHeroinMarkers: [...DEFAULT_MONITORING_SETTINGS.streetHeroinMarkers] },
   };
 }
 
@@ -116,6 +120,7 @@ export function checkClinicSettings(input: unknown): Checked<ClinicSettings> {
     ...sessionProblems(settings),
     ...dosingLimitsProblems(settings.dosingLimits).map((p) => ({ ...p, field: `dosingLimits.${p.field}` })),
     ...criteriaProblems(settings),
+    ...monitoringSettingsProblems(settings.monitoring),
     ...(settings.dosing.breathAlcoholReduceMgPerL > settings.dosing.breathAlcoholRefuseMgPerL
       ? [{ field: 'dosing.breathAlcoholReduceMgPerL', message: 'the threshold to reduce must not be above the threshold to refuse' }]
       : []),

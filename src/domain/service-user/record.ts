@@ -16,6 +16,17 @@ const optionalText = (max: number) => z.string().trim().max(max).nullable().defa
 
 export const INTERACTING_CLASSES = ['benzodiazepine', 'gabapentinoid', 'opioid', 'other_sedative', 'other'] as const;
 
+/** Risks of a long QT interval besides methadone: with any of these, an ECG is due (see care/heart-safety.ts). */
+export const HEART_RISKS = [
+  'qt_prolonging_medicine',
+  'heart_disease',
+  'family_history_sudden_death',
+  'low_potassium_or_magnesium',
+  'fainting_or_palpitations',
+  'cocaine_or_stimulant_use',
+  'other',
+] as const;
+
 export const ServiceUserRecordSchema = z
   .object({
     familyName: text(100),
@@ -84,6 +95,15 @@ export const ServiceUserRecordSchema = z
     risks: z.array(text(500)).max(30).default([]),
     alerts: z.array(z.object({ text: text(300), severity: z.enum(['info', 'warning', 'danger']) })).max(30).default([]),
     reviewIntervalDays: z.number().int().min(1, 'must be at least 1 day').max(28, 'must be at most 28 days').default(7),
+    toxicologyIntervalDays: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1 day')
+      .max(90, 'must be at most 90 days')
+      .nullable()
+      .default(null)
+      .describe("This person's toxicology schedule in days; null follows the clinic's (weekly by default)"),
+    heartRisks: z.array(z.enum(HEART_RISKS)).max(HEART_RISKS.length).default([]).describe('QT risks besides methadone; any of these makes an ECG due'),
   })
   .superRefine((r, ctx) => {
     if (r.address === null && !r.noFixedAbode) {
@@ -119,7 +139,7 @@ export function recordDateProblems(record: ServiceUserRecord, today: string): { 
 }
 
 export interface PreDoseAlert {
-  kind: 'interacting_medicine' | 'alcohol' | 'pregnancy' | 'safeguarding' | 'allergy' | 'alert';
+  kind: 'interacting_medicine' | 'alcohol' | 'pregnancy' | 'safeguarding' | 'allergy' | 'alert' | (string & {});
   severity: 'info' | 'warning' | 'danger';
   text: string;
 }

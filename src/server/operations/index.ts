@@ -38,6 +38,7 @@ import { registerDoseList } from './dose-list';
 import { registerDoseSteps, registerPersonDoses } from './dose-steps';
 import { registerDosingExceptions } from './dosing-exceptions';
 import { registerDosingSessions } from './dosing-sessions';
+import { careOperations } from '../care';
 
 /** Every operation of the API, one file each. */
 export const operations: ((app: App, ctx: AppContext) => void)[] = [
@@ -81,4 +82,5 @@ export const operations: ((app: App, ctx: AppContext) => void)[] = [
   registerPersonDoses,
   registerDoseList,
   registerDosingExceptions,
+  ...careOperations,
 ];
