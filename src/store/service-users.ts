@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import type { ServiceUserRecord } from '../domain/service-user/record';
+import { readStoredRecord, type ServiceUserRecord } from '../domain/service-user/record';
 import type { Orm } from './database';
 import { serviceUserPhotos, serviceUsers, serviceUserVersions } from './schema';
 import type { WriteContext } from './transaction';
@@ -19,7 +19,7 @@ function toVersion(row: typeof serviceUserVersions.$inferSelect): ServiceUserVer
   return {
     serviceUserId: row.serviceUserId,
     version: row.version,
-    record: row.record as ServiceUserRecord,
+    record: readStoredRecord(row.record),
     reason: row.reason,
     recordedAt: row.recordedAt,
     recordedBy: row.recordedBy,
@@ -137,7 +137,7 @@ export async function listServiceUsers(orm: Orm, clinicId: string, search?: stri
   const all = (rows as unknown as { rows: Record<string, unknown>[] }).rows.map((r) => ({
     serviceUserId: r.service_user_id as string,
     version: r.version as number,
-    record: (typeof r.record === 'string' ? JSON.parse(r.record) : r.record) as ServiceUserRecord,
+    record: readStoredRecord(typeof r.record === 'string' ? JSON.parse(r.record) : r.record),
     reason: r.reason as string,
     recordedAt: new Date(r.recorded_at as string),
     recordedBy: (r.recorded_by as string | null) ?? null,

@@ -128,6 +128,15 @@ export function checkServiceUserRecord(input: unknown): Checked<ServiceUserRecor
   return { ok: true, value: { ...checked.value, nhsNumber: nhs ? normaliseNhsNumber(nhs) : null } };
 }
 
+/**
+ * A record as stored by an earlier version of openhat may lack fields added since; those read as
+ * their defaults (a stored version is never rewritten).
+ */
+export function readStoredRecord(stored: unknown): ServiceUserRecord {
+  const r = stored as Partial<ServiceUserRecord>;
+  return { ...r, toxicologyIntervalDays: r.toxicologyIntervalDays ?? null, heartRisks: r.heartRisks ?? [] } as ServiceUserRecord;
+}
+
 /** Problems that depend on today's date (a birth date in the future, an implausible age). */
 export function recordDateProblems(record: ServiceUserRecord, today: string): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];

@@ -40,7 +40,13 @@ export interface CareKindSpec<S extends z.ZodObject> {
   tag: string;
   data: S;
   /** Domain rules beyond the shape; returns the data to store (it may add derived fields) or refusals. */
-  check?: (data: z.output<S>, person: PersonState, when: { effectiveDate: string; occurredAt: Temporal.Instant | null }) => { ok: true; value: unknown } | { ok: false; refusals: Refusal[] };
+  check?: (
+    data: z.output<S>,
+    person: PersonState,
+    when: { effectiveDate: string; occurredAt: Temporal.Instant | null },
+    /** The person's other current records of this kind (a correction's own record left out). */
+    others: CareRecord[],
+  ) => { ok: true; value: unknown } | { ok: false; refusals: Refusal[] };
   /** Extra writes that belong with the record (in the same transaction). */
   after?: (w: WriteContext, person: PersonState, record: CareRecord) => Promise<void>;
 }
@@ -100,9 +106,16 @@ export function registerCareRecordRoutes<S extends z.ZodObject>(app: App, ctx: A
     occurredAt: Timestamp.optional().describe('When it happened (default: unknown time on effectiveDate)'),
   });
 
-  const checked = (data: z.output<S>, person: PersonState, when: { effectiveDate: string; occurredAt: Temporal.Instant | null }) => {
+  const checked = async (
+    tx: WriteContext['tx'],
+    data: z.output<S>,
+    person: PersonState,
+    when: { effectiveDate: string; occurredAt: Temporal.Instant | null },
+    except: string | null,
+  ) => {
     if (!spec.check) return data as unknown;
-    const result = spec.check(data, person, when);
+    const others = (await personCareRecords(tx, person.clinicId, person.serviceUserId, [spec.kind])).filter((r) => r.recordId !== except);
+    const result = spec.check(data, person, when, others);
     if (!result.ok) throw refused(result.refusals);
     return result.value;
   };
@@ -126,7 +139,7 @@ export function registerCareRecordRoutes<S extends z.ZodObject>(app: App, ctx: A
         const person = await lockPerson(w.tx, clinicId, serviceUserId, now);
         const { effectiveDate, occurredAt, ...rest } = req.body as { effectiveDate?: string; occurredAt?: string } & Record<string, unknown>;
         const when = whenOf(now, person.settings.timeZone, { effectiveDate, occurredAt });
-        const data = checked(rest as z.output<S>, person, when);
+        const data = await checked(w.tx, rest as z.output<S>, person, when, null);
         const record = await insertCareRecord<Record<string, unknown>>(w, clinicId, {
           serviceUserId,
           kind: spec.kind,
@@ -222,7 +235,7 @@ export function registerCareRecordRoutes<S extends z.ZodObject>(app: App, ctx: A
           effectiveDate: b.effectiveDate ?? (b.occurredAt ? undefined : latest.effectiveDate),
           occurredAt: b.occurredAt ?? latest.occurredAt ?? undefined,
         });
-        const data = checked(parsed.data, person, when);
+        const data = await checked(w.tx, parsed.data, person, when, latest.recordId);
         return insertCareRecordVersion<Record<string, unknown>>(w, clinicId, latest, {
           effectiveDate: when.effectiveDate,
           occurredAt: when.occurredAt ? new Date(when.occurredAt.epochMilliseconds) : null,
