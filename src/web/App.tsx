@@ -15,6 +15,8 @@ import { PeoplePage } from './pages/PeoplePage';
 const PersonPage = lazy(() => import('./pages/PersonPage').then((m) => ({ default: m.PersonPage })));
 const PrescribingPage = lazy(() => import('./pages/PrescribingPage').then((m) => ({ default: m.PrescribingPage })));
 const RegisterPage = lazy(() => import('./pages/RegisterPage').then((m) => ({ default: m.RegisterPage })));
+const WorkListsPage = lazy(() => import('./pages/WorkListsPage').then((m) => ({ default: m.WorkListsPage })));
+const MethadoneImportPage = lazy(() => import('./pages/MethadoneImportPage').then((m) => ({ default: m.MethadoneImportPage })));
 const AdminPage = lazy(() => import('./pages/AdminPage').then((m) => ({ default: m.AdminPage })));
 
 const loading = (
@@ -51,6 +53,8 @@ export function App() {
           <Route path="/doses/:doseId" element={<DosePage />} />
           <Route path="/people" element={<PeoplePage />} />
           <Route path="/people/:serviceUserId" element={<PersonPage />} />
+          <Route path="/work-lists" element={<WorkListsPage />} />
+          <Route path="/methadone-import" element={<MethadoneImportPage />} />
           <Route path="/prescribing" element={<PrescribingPage />} />
           <Route path="/register" element={<RegisterPage />} />
           <Route path="/admin" element={<AdminPage />} />

@@ -22,7 +22,15 @@ export type AdverseEvent = 'overdose' | 'naloxone_given' | 'ambulance_called' | 
 
 export type DoseEvent = Stamp &
   (
-    | { type: 'assessed'; findings: AssessmentFindings; decision: AssessmentDecision; chosen: AssessmentOutcome; notes: string | null }
+    | {
+        type: 'assessed';
+        findings: AssessmentFindings;
+        decision: AssessmentDecision;
+        chosen: AssessmentOutcome;
+        notes: string | null;
+        /** The breath test (a care record) whose reading stood in for one at this assessment; absent when typed in or none. */
+        breathTest?: { recordId: string; at: string; mgPerL: number };
+      }
     | { type: 'refused'; reasons: Refusal[]; offeredToStay: boolean; naloxoneChecked: boolean; adviceGiven: boolean; reassessAt: string | null }
     | {
         type: 'prepared';

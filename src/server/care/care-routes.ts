@@ -4,6 +4,7 @@ import { errors, Timestamp } from '../../contract/common';
 import { ServiceUserParams } from '../../contract/service-users';
 import type { CareRecord, CareRecordKind } from '../../domain/care/care-record';
 import { inDateOrder } from '../../domain/care/care-record';
+import { zodProblems } from '../../domain/validation';
 import type { Refusal } from '../../domain/refusal';
 import { clinicDate } from '../../domain/time/clinic-time';
 import { dateToInstant } from '../../domain/time/clock';
@@ -229,7 +230,7 @@ export function registerCareRecordRoutes<S extends z.ZodObject>(app: App, ctx: A
         if (!b.data) throw badRequest('data', 'give the corrected record (or set enteredInError)');
         const parsed = spec.data.safeParse(b.data);
         if (!parsed.success) {
-          throw invalid(parsed.error.issues.map((i) => ({ field: ['data', ...i.path.map(String)].join('.'), message: i.message })));
+          throw invalid(zodProblems(parsed.error, 'data'));
         }
         const when = whenOf(now, person.settings.timeZone, {
           effectiveDate: b.effectiveDate ?? (b.occurredAt ? undefined : latest.effectiveDate),

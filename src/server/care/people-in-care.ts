@@ -31,7 +31,8 @@ const BREATH_LOOKBACK_DAYS = 1;
 function assessmentBreathTests(events: readonly DoseEvent[]): { at: string; mgPerL: number }[] {
   const out: { at: string; mgPerL: number }[] = [];
   for (const e of events) {
-    if (e.type === 'assessed' && e.findings.breathAlcoholMgPerL !== null) out.push({ at: e.at, mgPerL: e.findings.breathAlcoholMgPerL });
+    // A reading taken from a breath-test record is that record, already counted with its own time.
+    if (e.type === 'assessed' && e.findings.breathAlcoholMgPerL !== null && !e.breathTest) out.push({ at: e.at, mgPerL: e.findings.breathAlcoholMgPerL });
   }
   return out;
 }

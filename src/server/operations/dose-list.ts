@@ -21,6 +21,7 @@ import type { App, AppContext } from '../context';
 import { clinicIdOf } from '../clinic-output';
 import { badRequest, notFound } from '../errors';
 import { alertsFor, idParam } from '../clinical/output';
+import { careAlerts } from '../care/care-alerts';
 import { readPerson, type PersonState } from '../clinical/person';
 import { doseContext } from '../dosing/dose-context';
 import { expectedAt } from '../dosing/expected';
@@ -63,7 +64,7 @@ async function doseList(orm: Orm, clinicId: string, date: string, code: string, 
     const route = rx?.content.diamorphine.ivDoseMg != null ? 'iv' : rx ? 'im' : null;
     const preview = route ? checkDose({ kind: 'dose', route, mg: 1 }, doseContext(person, session, now, exceptions, events)) : null;
     const lastGiven = [...person.history].filter(wasGiven).sort((a, b) => b.at.epochMilliseconds - a.at.epochMilliseconds)[0];
-    const alerts = alertsFor(person.record, person.episode, rx);
+    const alerts = [...alertsFor(person.record, person.episode, rx), ...(await careAlerts(orm, clinicId, serviceUserId, now))];
     const review = person.episode && TREATMENT_STATES.has(person.episode.episode.state) ? reviewDueFor(person, rx) : null;
     if (review?.dueNow) alerts.push({ kind: 'review_due', severity: 'warning', text: `Prescriber review ${review.overdue ? `overdue since ${review.on}` : 'due today'} (${review.why})` });
     if (person.missed.retitrationLocked) alerts.unshift({ kind: 'missed_dose_lock', severity: 'danger', text: `${person.missed.consecutiveMissed >= settings.dosing.missedDosesForRetitration ? `${person.missed.consecutiveMissed} doses missed in a row` : 'Doses were missed'}: re-titration dose only until a prescriber records the plan` });

@@ -3,6 +3,7 @@ import { errors } from '../../contract/common';
 import { AdministrationRequest, AssessmentRequest, DischargeRequest, DoseOut, DoseParams, NotGivenRequest, ObservationRequest, PreparationRequest, SessionParams } from '../../contract/dosing';
 import { decideFromAssessment, nurseMayChoose, type AssessmentOutcome } from '../../domain/dosing/assessment';
 import { toMgPerLitreBreath } from '../../domain/dosing/breath-alcohol';
+import { breathAlcoholForAssessment, breathTestReadings, type BreathReading, type BreathTestRecordData } from '../../domain/care/breath-tests';
 import { checkDose, witnessRefusals } from '../../domain/dosing/dose-rules';
 import { summariseDose, type DoseEvent } from '../../domain/dosing/dose-record';
 import { computePreparation, witnessAgrees } from '../../domain/dosing/preparation';
@@ -11,6 +12,7 @@ import { plannedDoseMg } from '../../domain/prescription/prescription';
 import { versionInForce } from '../../domain/prescription/versions';
 import { refuse, type Refusal } from '../../domain/refusal';
 import { dateToInstant } from '../../domain/time/clock';
+import { personCareRecords } from '../../store/care-records';
 import { getItem } from '../../store/cd-register';
 import { appendDoseEvent, doseFor, eventsOfDoses, exceptionsFor, getDose, getSession, lockDose, personDoses, type DoseRow } from '../../store/dosing';
 import { z } from 'zod';
@@ -111,11 +113,18 @@ export function registerDoseSteps(app: App, ctx: AppContext) {
         const dose = await doseFor(w, clinicId, { serviceUserId, clinicDate: session.clinicDate, sessionCode: session.code, kind: b.kind, sessionId });
         const events = (await eventsOfDoses(w.tx, clinicId, [dose.doseId])).get(dose.doseId)!;
         if (events.length > 0) stageMustBe(events, h.late ? ['assessed', 'refused', 'missed'] : ['assessed', 'refused'], 'assess');
-        let breath: number | null = null;
+        let breath: number | null;
+        let breathTest: BreathReading | null = null;
         if (b.breathAlcohol) {
           const converted = toMgPerLitreBreath(b.breathAlcohol.value, b.breathAlcohol.unit);
           if (!converted.ok) throw refused(converted.refusals);
           breath = converted.value;
+        } else {
+          // No reading typed in: a recent breath test (within the clinic's valid minutes, not after
+          // the assessment) stands in for one, and counts exactly as if typed in.
+          const tests = await personCareRecords<BreathTestRecordData>(w.tx, clinicId, serviceUserId, ['breath_test']);
+          breathTest = breathAlcoholForAssessment(breathTestReadings(tests, person.settings.timeZone), now, person.settings.monitoring.breathTestValidMinutes);
+          breath = breathTest?.mgPerL ?? null;
         }
         const findings = { ...b.findings, breathAlcoholMgPerL: breath, breathTestRequired: person.record.record.alcohol.knownUse };
         const decision = decideFromAssessment(findings, person.settings.dosing);
@@ -125,7 +134,7 @@ export function registerDoseSteps(app: App, ctx: AppContext) {
             refuse('loosening_not_allowed', `The assessment allows at most "${decision.outcome.replace('_', ' ')}" (${decision.reasons.map((r) => r.message).join('; ')}); nobody at the hatch can make it less strict`, 'chosenOutcome'),
           ]);
         }
-        await append(w, clinicId, dose, events, { type: 'assessed', ...stamp(h, staff.staffId), findings, decision, chosen, notes: b.notes ?? null });
+        await append(w, clinicId, dose, events, { type: 'assessed', ...stamp(h, staff.staffId), findings, decision, chosen, notes: b.notes ?? null, ...(breathTest ? { breathTest } : {}) });
         if (chosen === 'refuse' || chosen === 'emergency') {
           const reasons: Refusal[] = decision.outcome === chosen ? decision.reasons : [refuse('nurse_refused', 'Refused by the nurse on assessment'), ...decision.reasons];
           const after = b.afterRefusal ?? { offeredToStay: false, naloxoneChecked: false, adviceGiven: false, reassessAt: null };

@@ -7,6 +7,7 @@ import { auditRead } from '../../store/transaction';
 import type { App, AppContext } from '../context';
 import { clinicIdOf } from '../clinic-output';
 import { notFound } from '../errors';
+import { careAlerts } from '../care/care-alerts';
 import { alertsFor, episodeSummaryOut, idParam, inForceNow, prescriptionOut, summaryOut } from '../clinical/output';
 
 /** A person's whole current record, with their episode, prescription in force and alerts. Audited. */
@@ -38,7 +39,7 @@ export function registerGetServiceUser(app: App, ctx: AppContext) {
         recordedBy: current.recordedBy,
         episode: episodeSummaryOut(episode),
         prescriptionInForce: prescriptionOut(inForce),
-        alerts: alertsFor(current, episode, inForce),
+        alerts: [...alertsFor(current, episode, inForce), ...(await careAlerts(ctx.db.orm, clinicId, serviceUserId, ctx.clock.now()))],
         photo: photo ? { ...photo, recordedAt: photo.recordedAt.toISOString() } : null,
       };
     },

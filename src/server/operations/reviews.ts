@@ -14,6 +14,7 @@ import { clinicPrescriptions } from '../../store/prescriptions';
 import { latestReviews, personReviews, type ReviewRow } from '../../store/reviews';
 import { listServiceUsers, serviceUserExists } from '../../store/service-users';
 import { auditRead } from '../../store/transaction';
+import type { Orm } from '../../store/database';
 import type { App, AppContext } from '../context';
 import { signedIn } from '../authorize';
 import { clinicIdOf } from '../clinic-output';
@@ -84,51 +85,56 @@ export function registerReviews(app: App, ctx: AppContext) {
     },
     async (req) => {
       const clinicId = clinicIdOf(req);
-      const now = ctx.clock.now();
-      const settings = (await currentSettings(ctx.db.orm, clinicId))!.settings;
-      const today = clinicDate(now, settings.timeZone);
-      const horizon = today.add({ days: req.query.withinDays }).toString();
-      const people = new Map((await listServiceUsers(ctx.db.orm, clinicId)).map((p) => [p.serviceUserId, p]));
-      const reviews = await latestReviews(ctx.db.orm, clinicId);
-      const prescriptions = await clinicPrescriptions(ctx.db.orm, clinicId);
-      const due = [];
-      for (const stored of await clinicEpisodes(ctx.db.orm, clinicId)) {
-        const e = stored.episode;
-        if (!TREATMENT_STATES.has(e.state)) continue;
-        const person = people.get(stored.serviceUserId)!;
-        const last = reviews.get(stored.serviceUserId) ?? null;
-        const theirs = prescriptions.filter((p) => p.serviceUserId === stored.serviceUserId);
-        const inForce = inForceNow(theirs, now);
-        const inductionAt = stored.events.find((ev) => ev.type === 'induction_started')?.at ?? e.referredAt;
-        const soonest = reviewDue({
-          today: today.toString(),
-          lastReviewNextDue: last?.nextReviewDue ?? null,
-          inductionDate: clinicDate(Temporal.Instant.from(inductionAt), settings.timeZone).toString(),
-          reviewIntervalDays: person.record.reviewIntervalDays,
-          prescriptionReviewDate: inForce?.content.status === 'active' ? inForce.content.reviewDate : null,
-          reviewRequired: e.reviewRequired,
-          reviewedSincePrescription: last !== null && inForce !== null && last.reviewedAt.getTime() >= inForce.signedAt.epochMilliseconds,
-        });
-        if (soonest.on > horizon) continue;
-        const since = last ? last.reviewedAt.getTime() : 0;
-        due.push({
-          serviceUserId: stored.serviceUserId,
-          displayName: displayName(person.record),
-          state: e.state,
-          dueOn: soonest.on,
-          overdue: soonest.overdue,
-          why: soonest.why,
-          lastReviewedAt: last ? last.reviewedAt.toISOString() : null,
-          prescriptionInForce: prescriptionOut(inForce),
-          sinceLastReview: {
-            prescriptionVersions: theirs.filter((p) => p.signedAt.epochMilliseconds > since).length,
-            absences: stored.events.filter((ev) => ev.type === 'absence_started' && Date.parse(ev.at) > since).length,
-          },
-        });
-      }
-      due.sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.displayName.localeCompare(b.displayName));
+      const { today, due } = await reviewsDue(ctx.db.orm, clinicId, ctx.clock.now(), req.query.withinDays);
       await auditRead(ctx.db, ctx.clock, req.actor, { clinicId, entityType: 'reviews_due', details: { serviceUserIds: due.map((d) => d.serviceUserId) } });
-      return { today: today.toString(), due };
+      return { today, due };
     },
   );
+}
+
+/** Who is due (or overdue) a prescriber review at the clinic, within some days of today, soonest first. */
+export async function reviewsDue(orm: Orm, clinicId: string, now: Temporal.Instant, withinDays: number) {
+  const settings = (await currentSettings(orm, clinicId))!.settings;
+  const today = clinicDate(now, settings.timeZone);
+  const horizon = today.add({ days: withinDays }).toString();
+  const people = new Map((await listServiceUsers(orm, clinicId)).map((p) => [p.serviceUserId, p]));
+  const reviews = await latestReviews(orm, clinicId);
+  const prescriptions = await clinicPrescriptions(orm, clinicId);
+  const due = [];
+  for (const stored of await clinicEpisodes(orm, clinicId)) {
+    const e = stored.episode;
+    if (!TREATMENT_STATES.has(e.state)) continue;
+    const person = people.get(stored.serviceUserId)!;
+    const last = reviews.get(stored.serviceUserId) ?? null;
+    const theirs = prescriptions.filter((p) => p.serviceUserId === stored.serviceUserId);
+    const inForce = inForceNow(theirs, now);
+    const inductionAt = stored.events.find((ev) => ev.type === 'induction_started')?.at ?? e.referredAt;
+    const soonest = reviewDue({
+      today: today.toString(),
+      lastReviewNextDue: last?.nextReviewDue ?? null,
+      inductionDate: clinicDate(Temporal.Instant.from(inductionAt), settings.timeZone).toString(),
+      reviewIntervalDays: person.record.reviewIntervalDays,
+      prescriptionReviewDate: inForce?.content.status === 'active' ? inForce.content.reviewDate : null,
+      reviewRequired: e.reviewRequired,
+      reviewedSincePrescription: last !== null && inForce !== null && last.reviewedAt.getTime() >= inForce.signedAt.epochMilliseconds,
+    });
+    if (soonest.on > horizon) continue;
+    const since = last ? last.reviewedAt.getTime() : 0;
+    due.push({
+      serviceUserId: stored.serviceUserId,
+      displayName: displayName(person.record),
+      state: e.state,
+      dueOn: soonest.on,
+      overdue: soonest.overdue,
+      why: soonest.why,
+      lastReviewedAt: last ? last.reviewedAt.toISOString() : null,
+      prescriptionInForce: prescriptionOut(inForce),
+      sinceLastReview: {
+        prescriptionVersions: theirs.filter((p) => p.signedAt.epochMilliseconds > since).length,
+        absences: stored.events.filter((ev) => ev.type === 'absence_started' && Date.parse(ev.at) > since).length,
+      },
+    });
+  }
+  due.sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.displayName.localeCompare(b.displayName));
+  return { today: today.toString(), due };
 }

@@ -8,7 +8,9 @@ import { useLiveUpdates } from '../live';
 const LINKS: { to: string; label: string; roles: Role[] }[] = [
   { to: '/today', label: 'Today', roles: ['admin', 'prescriber', 'nurse', 'hca', 'keyworker', 'cd_accountable'] },
   { to: '/people', label: 'Service users', roles: ['admin', 'prescriber', 'nurse', 'hca', 'keyworker', 'cd_accountable'] },
+  { to: '/work-lists', label: 'Work lists', roles: ['admin', 'prescriber', 'nurse', 'hca', 'keyworker'] },
   { to: '/prescribing', label: 'Prescribing', roles: ['prescriber'] },
+  { to: '/methadone-import', label: 'Pharmacy import', roles: ['admin', 'nurse', 'prescriber'] },
   { to: '/register', label: 'CD register', roles: ['admin', 'prescriber', 'nurse', 'cd_accountable'] },
   { to: '/admin', label: 'Administration', roles: ['admin'] },
 ];

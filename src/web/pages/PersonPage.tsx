@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { BarChart, LineChart } from '@mantine/charts';
 import { Badge, Button, Card, Checkbox, FileInput, Grid, Group, Image, Loader, NumberInput, PasswordInput, Select, Stack, Table, Tabs, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
+import { CareTab } from '../care/CareTab';
 import { ApiFailure, get, post } from '../api';
 import { useClinicPath, useSession } from '../session';
 import { ErrorNote } from '../components/ErrorNote';
@@ -37,6 +38,7 @@ interface DoseRow {
 
 export function PersonPage() {
   const { serviceUserId = '' } = useParams();
+  const [search] = useSearchParams();
   const s = useSession();
   const path = useClinicPath();
   const detail = useQuery({ queryKey: ['person', serviceUserId], queryFn: () => get<Detail>(path(`/service-users/${serviceUserId}`)) });
@@ -86,10 +88,11 @@ export function PersonPage() {
           </Card>
         </Grid.Col>
       </Grid>
-      <Tabs defaultValue="timeline" keepMounted={false}>
+      <Tabs defaultValue={search.get('tab') ?? 'timeline'} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="timeline">Doses</Tabs.Tab>
           <Tabs.Tab value="charts">Charts</Tabs.Tab>
+          <Tabs.Tab value="care">Monitoring and care</Tabs.Tab>
           <Tabs.Tab value="prescriptions">Prescriptions</Tabs.Tab>
           <Tabs.Tab value="reviews">Reviews</Tabs.Tab>
           <Tabs.Tab value="treatment">Treatment</Tabs.Tab>
@@ -126,6 +129,9 @@ export function PersonPage() {
               </Table>
             </Stack>
           )}
+        </Tabs.Panel>
+        <Tabs.Panel value="care" pt="sm">
+          <CareTab serviceUserId={serviceUserId} />
         </Tabs.Panel>
         <Tabs.Panel value="prescriptions" pt="sm">
           <Stack>

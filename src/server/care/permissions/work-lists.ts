@@ -1,2 +1,6 @@
-/** Permission rules for this area's routes (filled in as its routes are built). */
-export const workListsPermissions = {};
+import { clinicRoles } from '../route-permissions';
+
+/** Work lists: everyone who works with service users (each sees the lists of their roles). */
+export const workListsPermissions = {
+  'GET /api/v1/clinics/:clinicId/work-lists': clinicRoles('admin', 'prescriber', 'nurse', 'hca', 'keyworker', 'cd_accountable'),
+};

@@ -1,0 +1,3 @@
+export function OutcomeChange({ serviceUserId }: { serviceUserId: string }) {
+  return serviceUserId ? null : null;
+}
