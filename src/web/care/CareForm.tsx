@@ -13,7 +13,11 @@ export type Field =
   | { name: string; label: string; type: 'multiselect'; options: readonly (string | { value: string; label: string })[]; description?: string; when?: (v: Values) => boolean }
   | { name: string; label: string; type: 'checkbox'; description?: string; when?: (v: Values) => boolean }
   | { name: string; label: string; type: 'group'; fields: Field[]; nullable?: boolean; description?: string; when?: (v: Values) => boolean }
-  | { name: string; label: string; type: 'list'; fields: Field[]; itemLabel: string; min?: number; description?: string; when?: (v: Values) => boolean };
+  | { name: string; label: string; type: 'list'; fields: Field[]; itemLabel: string; min?: number; description?: string; when?: (v: Values) => boolean }
+  /** Yes, no, or not answered (null). */
+  | { name: string; label: string; type: 'yesno'; description?: string; when?: (v: Values) => boolean }
+  /** The Treatment Outcomes Profile's "days in each of the past four weeks" (or null: not answered), with an amount on a using day and a name if asked. */
+  | { name: string; label: string; type: 'days'; amount?: string; named?: boolean; description?: string; when?: (v: Values) => boolean };
 
 export type Values = Record<string, unknown>;
 
@@ -27,6 +31,10 @@ export function initialValues(fields: Field[], data?: Values | null): Values {
     if (f.type === 'group') out[f.name] = f.nullable && (data ? v == null : true) ? null : initialValues(f.fields, (v as Values | undefined) ?? null);
     else if (f.type === 'list') out[f.name] = Array.isArray(v) ? v.map((x) => initialValues(f.fields, x as Values)) : [];
     else if (f.type === 'checkbox') out[f.name] = Boolean(v ?? false);
+    else if (f.type === 'days') {
+      const x = v as { weeks?: number[] | null; days?: number | null; averagePerUsingDay?: number | null; name?: string | null } | null | undefined;
+      out[f.name] = data && x == null ? null : { weeks: x?.weeks ?? (x?.days != null ? null : [0, 0, 0, 0]), days: x?.weeks ? null : (x?.days ?? null), averagePerUsingDay: x?.averagePerUsingDay ?? null, name: x?.name ?? null };
+    } else if (f.type === 'yesno') out[f.name] = v ?? null;
     else if (f.type === 'multiselect') out[f.name] = Array.isArray(v) ? v : [];
     else out[f.name] = v ?? null;
   }
@@ -41,7 +49,11 @@ export function bodyOf(fields: Field[], values: Values): Values {
     const v = values[f.name];
     if (f.type === 'group') out[f.name] = v === null ? null : bodyOf(f.fields, v as Values);
     else if (f.type === 'list') out[f.name] = (v as Values[]).map((x) => bodyOf(f.fields, x));
-    else if (f.type === 'checkbox' || f.type === 'multiselect') out[f.name] = v;
+    else if (f.type === 'checkbox' || f.type === 'multiselect' || f.type === 'yesno') out[f.name] = v;
+    else if (f.type === 'days') {
+      const x = v as { weeks: number[] | null; days: number | null; averagePerUsingDay: number | null; name: string | null } | null;
+      out[f.name] = x === null ? null : { ...(x.weeks ? { weeks: x.weeks } : { days: x.days }), ...(f.amount ? { averagePerUsingDay: x.averagePerUsingDay } : {}), ...(f.named ? { name: x.name || null } : {}) };
+    }
     else if (v === null || v === '') {
       if ('empty' in f && f.empty === 'null') out[f.name] = null;
     } else out[f.name] = v;
@@ -80,6 +92,57 @@ function FieldInput({ f, value, set, path, error, all }: { f: Field; value: unkn
       return <MultiSelect label={f.label} description={f.description} data={f.options.map(label)} value={(value as string[]) ?? []} onChange={(v) => set(v)} error={err} />;
     case 'checkbox':
       return <Checkbox label={f.label} description={f.description} checked={Boolean(value)} onChange={(e) => set(e.currentTarget.checked)} error={err} />;
+    case 'yesno':
+      return (
+        <Select
+          label={f.label}
+          description={f.description}
+          data={[
+            { value: 'yes', label: 'yes' },
+            { value: 'no', label: 'no' },
+            { value: 'unanswered', label: 'not answered' },
+          ]}
+          value={value === true ? 'yes' : value === false ? 'no' : 'unanswered'}
+          onChange={(v) => set(v === 'yes' ? true : v === 'no' ? false : null)}
+          allowDeselect={false}
+          error={err}
+        />
+      );
+    case 'days': {
+      const v = value as { weeks: number[] | null; days: number | null; averagePerUsingDay: number | null; name: string | null } | null;
+      const weeks = v?.weeks ?? [0, 0, 0, 0];
+      return (
+        <Fieldset legend={f.label} aria-label={f.label}>
+          <Stack gap={4}>
+            {err && <div style={{ color: 'var(--mantine-color-red-9)' }}>{err}</div>}
+            <Checkbox label="Not answered" checked={v === null} onChange={(e) => set(e.currentTarget.checked ? null : { weeks: [0, 0, 0, 0], days: null, averagePerUsingDay: null, name: null })} />
+            {v !== null && (
+              <Group gap="xs" align="flex-end" wrap="wrap">
+                {f.named && <TextInput label="Which substance" value={v.name ?? ''} onChange={(e) => set({ ...v, name: e.currentTarget.value })} error={error?.forField(`${path}.name`)} w={180} />}
+                {weeks.map((w, i) => (
+                  <NumberInput
+                    key={i}
+                    label={i === 0 ? 'Week 1 (latest)' : `Week ${i + 1}`}
+                    aria-label={`${f.label}: days in week ${i + 1}`}
+                    min={0}
+                    max={7}
+                    w={110}
+                    value={w}
+                    onChange={(n) => set({ ...v, weeks: weeks.map((x, j) => (j === i ? (typeof n === 'number' ? n : 0) : x)), days: null })}
+                  />
+                ))}
+                <div aria-live="polite" style={{ paddingBottom: 8 }}>
+                  = {weeks.reduce((a, b) => a + b, 0)} of 28 days
+                </div>
+                {f.amount && (
+                  <NumberInput label={f.amount} min={0} step={0.5} allowDecimal w={200} value={v.averagePerUsingDay ?? ''} onChange={(n) => set({ ...v, averagePerUsingDay: typeof n === 'number' ? n : null })} error={error?.forField(`${path}.averagePerUsingDay`)} />
+                )}
+              </Group>
+            )}
+          </Stack>
+        </Fieldset>
+      );
+    }
     case 'group': {
       const v = value as Values | null;
       return (

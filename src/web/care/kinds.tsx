@@ -89,5 +89,78 @@ export function kindViews(c: ClinicMonitoring): KindView[] {
         return join(`${x.mgPerL} mg/L breath`, `meter ${x.reading.value} ${words(x.reading.unit)}`, words(x.reason));
       },
     },
+    {
+      path: 'outcomes',
+      tab: 'Outcomes (TOP)',
+      title: 'Treatment Outcomes Profile',
+      dateLabel: 'Interview date',
+      writers: ['keyworker', 'prescriber', 'nurse'],
+      fields: [
+        { name: 'stage', label: 'Stage', type: 'select', required: true, options: [{ value: 'start', label: 'treatment start' }, { value: 'review', label: 'review' }, { value: 'exit', label: 'treatment exit' }] },
+        {
+          name: 'substanceUse',
+          label: 'Section 1: substance use (days in each of the past four weeks)',
+          type: 'group',
+          fields: [
+            { name: 'alcohol', label: 'Alcohol', type: 'days', amount: 'Units on a typical drinking day' },
+            { name: 'opiates', label: 'Opiates/opioids (illicit)', type: 'days', amount: 'Grams on a using day' },
+            { name: 'crack', label: 'Crack', type: 'days', amount: 'Grams on a using day' },
+            { name: 'cocaine', label: 'Cocaine', type: 'days', amount: 'Grams on a using day' },
+            { name: 'amphetamines', label: 'Amphetamines', type: 'days', amount: 'Grams on a using day' },
+            { name: 'cannabis', label: 'Cannabis', type: 'days', amount: 'Spliffs on a using day' },
+            { name: 'other', label: 'Other problem substance', type: 'days', amount: 'Grams on a using day', named: true },
+            { name: 'tobacco', label: 'Tobacco', type: 'days' },
+          ],
+        },
+        {
+          name: 'injectingRisk',
+          label: 'Section 2: injecting risk behaviour',
+          type: 'group',
+          fields: [
+            { name: 'injected', label: 'Days injected non-prescribed drugs', type: 'days' },
+            { name: 'sharedNeedleOrSyringe', label: 'Injected with a needle or syringe used by someone else', type: 'yesno' },
+            { name: 'sharedSpoonWaterOrFilter', label: 'Injected with a spoon, water or filter used by someone else', type: 'yesno' },
+          ],
+        },
+        {
+          name: 'crime',
+          label: 'Section 3: crime',
+          type: 'group',
+          fields: [
+            { name: 'shoplifting', label: 'Days shoplifting', type: 'days' },
+            { name: 'drugSelling', label: 'Days selling drugs', type: 'days' },
+            { name: 'theftFromOrOfVehicle', label: 'Theft from or of a vehicle', type: 'yesno' },
+            { name: 'otherPropertyTheftOrBurglary', label: 'Other property theft or burglary', type: 'yesno' },
+            { name: 'fraudForgeryOrHandlingStolenGoods', label: 'Fraud, forgery and handling stolen goods', type: 'yesno' },
+            { name: 'assaultOrViolence', label: 'Committing assault or violence', type: 'yesno' },
+          ],
+        },
+        {
+          name: 'healthAndSocialFunctioning',
+          label: 'Section 4: health and social functioning',
+          type: 'group',
+          fields: [
+            { name: 'psychologicalHealth', label: 'Psychological health (0 poor – 20 good)', type: 'number', min: 0, max: 20, empty: 'null' },
+            { name: 'paidWork', label: 'Days in paid work', type: 'days' },
+            { name: 'collegeOrSchool', label: 'Days attended college or school', type: 'days' },
+            { name: 'physicalHealth', label: 'Physical health (0 poor – 20 good)', type: 'number', min: 0, max: 20, empty: 'null' },
+            { name: 'acuteHousingProblem', label: 'Acute housing problem', type: 'yesno' },
+            { name: 'atRiskOfEviction', label: 'At risk of eviction', type: 'yesno' },
+            { name: 'qualityOfLife', label: 'Overall quality of life (0 poor – 20 good)', type: 'number', min: 0, max: 20, empty: 'null' },
+          ],
+        },
+      ],
+      summary: (r) => {
+        const x = d(r) as { stage: string; substanceUse: { opiates: { days: number } | null; crack: { days: number } | null }; healthAndSocialFunctioning: { qualityOfLife: number | null }; notAnswered?: string[] };
+        const days = (v: { days: number } | null) => (v ? `${v.days}/28 days` : 'not answered');
+        return join(
+          ({ start: 'treatment start', review: 'review', exit: 'treatment exit' } as Record<string, string>)[x.stage],
+          `opiates ${days(x.substanceUse.opiates)}`,
+          `crack ${days(x.substanceUse.crack)}`,
+          `quality of life ${x.healthAndSocialFunctioning.qualityOfLife ?? '—'}/20`,
+          x.notAnswered?.length ? `${x.notAnswered.length} not answered` : null,
+        );
+      },
+    },
   ];
 }
