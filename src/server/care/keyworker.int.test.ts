@@ -121,4 +121,15 @@ describe.skipIf(postgresSkipped())('keyworkers: assignment and caseloads', () =>
     const audit = await queryAudit(t.db.orm, { clinicId: clinic.clinicId, entityType: 'keyworker_caseloads', limit: 5 });
     expect(audit.map((a) => a.action)).toEqual(['read', 'read']);
   });
+
+  it('the OpenAPI document describes the care routes of this area, each with a summary and tag', async () => {
+    const paths = (await t.client().get('/api/openapi.json')).body.paths as Record<string, Record<string, { summary?: string; tags?: string[] }>>;
+    const mine = Object.entries(paths).flatMap(([p, ops]) => (/naloxone|equipment|injection-site|keywork|care-plans|referrals|keyworker/.test(p) ? Object.values(ops) : []));
+    expect(mine).toHaveLength(7 * 4 + 3);
+    for (const op of mine) {
+      expect(op.summary).toBeTruthy();
+      expect(op.tags?.length).toBe(1);
+    }
+    expect(paths['/api/v1/clinics/{clinicId}/service-users/{serviceUserId}/keyworker']!.put!.summary).toContain('keyworker');
+  });
 });

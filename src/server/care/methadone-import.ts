@@ -152,7 +152,7 @@ export function registerMethadoneImport(app: App, ctx: AppContext) {
       bodyLimit: 2 * MAX_CSV_BYTES + 64 * 1024,
       schema: {
         summary: "Import a community pharmacy's methadone collection log (CSV), or check it first (dryRun)",
-        description: `Columns (header names in any case): nhs_number or service_user_id, date (YYYY-MM-DD or DD/MM/YYYY), status (collected, not_collected, partial, supervised; also "not collected", "missed", "DNC", "DNA", "partly collected", "supervised consumption"), dose_mg, collected_mg, pharmacy, notes. At most ${MAX_IMPORT_ROWS} rows and 2 MiB. Each problem names the row as a spreadsheet shows it (header = row 1) and the column.`,
+        description: `Columns (header names in any case): nhs_number or service_user_id, date (YYYY-MM-DD or DD/MM/YYYY), status (collected, not_collected, partial, supervised; also "not collected", "missed", "DNC", "DNA", "partly collected", "supervised consumption"), dose_mg, collected_mg, pharmacy, notes. At most ${MAX_IMPORT_ROWS} rows and 2 MiB. Each problem names the row as a spreadsheet shows it (header = row 1) and the column. dryRun: 200 with the report (outcome would_import or would_be_refused), nothing written. all_or_nothing with any problem, or a problem with the whole file in either mode: 422 with the full report, nothing written. Otherwise 201: valid_rows_only writes exactly the valid rows (the import is recorded even if none were).`,
         tags: ['methadone'],
         params: ClinicParams,
         body: ImportRequest,

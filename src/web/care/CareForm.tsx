@@ -8,8 +8,8 @@ import type { ApiFailure } from '../api';
  */
 export type Field =
   | { name: string; label: string; type: 'text' | 'textarea' | 'date'; required?: boolean; empty?: 'omit' | 'null'; description?: string; when?: (v: Values) => boolean }
-  | { name: string; label: string; type: 'number'; required?: boolean; empty?: 'omit' | 'null'; min?: number; max?: number; step?: number; description?: string; when?: (v: Values) => boolean }
-  | { name: string; label: string; type: 'select'; options: readonly (string | { value: string; label: string })[]; required?: boolean; empty?: 'omit' | 'null'; description?: string; when?: (v: Values) => boolean }
+  | { name: string; label: string; type: 'number'; required?: boolean; empty?: 'omit' | 'null'; initial?: number; min?: number; max?: number; step?: number; description?: string; when?: (v: Values) => boolean }
+  | { name: string; label: string; type: 'select'; options: readonly (string | { value: string; label: string })[]; initial?: string; required?: boolean; empty?: 'omit' | 'null'; description?: string; when?: (v: Values) => boolean }
   | { name: string; label: string; type: 'multiselect'; options: readonly (string | { value: string; label: string })[]; description?: string; when?: (v: Values) => boolean }
   | { name: string; label: string; type: 'checkbox'; description?: string; when?: (v: Values) => boolean }
   | { name: string; label: string; type: 'group'; fields: Field[]; nullable?: boolean; description?: string; when?: (v: Values) => boolean }
@@ -36,7 +36,7 @@ export function initialValues(fields: Field[], data?: Values | null): Values {
       out[f.name] = data && x == null ? null : { weeks: x?.weeks ?? (x?.days != null ? null : [0, 0, 0, 0]), days: x?.weeks ? null : (x?.days ?? null), averagePerUsingDay: x?.averagePerUsingDay ?? null, name: x?.name ?? null };
     } else if (f.type === 'yesno') out[f.name] = v ?? null;
     else if (f.type === 'multiselect') out[f.name] = Array.isArray(v) ? v : [];
-    else out[f.name] = v ?? null;
+    else out[f.name] = v ?? (data ? null : ('initial' in f ? (f.initial ?? null) : null));
   }
   return out;
 }

@@ -29,6 +29,9 @@ const join = (...parts: (string | null | false | undefined)[]) => parts.filter(B
 const d = (r: CareRecordView): unknown => r.data;
 
 const CLINICAL: Role[] = ['nurse', 'hca', 'prescriber'];
+const HARM: Role[] = ['nurse', 'hca', 'keyworker', 'prescriber'];
+const CARE: Role[] = ['keyworker', 'prescriber', 'nurse'];
+const CARE_DOMAINS = ['drug_use', 'alcohol', 'physical_health', 'mental_health', 'housing', 'finances_benefits', 'employment_education', 'family_relationships', 'offending', 'other'];
 
 export function kindViews(c: ClinicMonitoring): KindView[] {
   return [
@@ -87,6 +90,57 @@ export function kindViews(c: ClinicMonitoring): KindView[] {
       summary: (r) => {
         const x = d(r) as { mgPerL: number; reason: string; reading: { value: number; unit: string } };
         return join(`${x.mgPerL} mg/L breath`, `meter ${x.reading.value} ${words(x.reading.unit)}`, words(x.reason));
+      },
+    },
+    {
+      path: 'methadone-collections',
+      tab: 'Methadone',
+      title: 'Methadone collection',
+      dateLabel: 'Dose due on',
+      writers: ['nurse', 'hca', 'prescriber', 'keyworker', 'admin'],
+      fields: [
+        { name: 'status', label: 'At the pharmacy', type: 'select', required: true, options: [{ value: 'collected', label: 'collected' }, { value: 'supervised', label: 'taken under supervision' }, { value: 'partial', label: 'partly collected' }, { value: 'not_collected', label: 'not collected' }] },
+        { name: 'doseMg', label: 'Dose due (mg)', type: 'number', empty: 'null', min: 0, step: 0.5 },
+        { name: 'collectedMg', label: 'Collected (mg)', type: 'number', empty: 'null', min: 0, step: 0.5, when: (v) => v.status !== 'not_collected' },
+        { name: 'pharmacy', label: 'Pharmacy', type: 'text', empty: 'null' },
+        { name: 'notes', label: 'Notes', type: 'textarea', empty: 'null' },
+      ],
+      summary: (r) => {
+        const x = d(r) as { status: string; doseMg: number | null; collectedMg: number | null; pharmacy: string | null };
+        return join(words(x.status), x.doseMg !== null && `due ${x.doseMg} mg`, x.collectedMg !== null && `collected ${x.collectedMg} mg`, x.pharmacy);
+      },
+    },
+    {
+      path: 'methadone-alert-actions',
+      tab: 'Methadone actions',
+      title: "Prescriber's action on missed methadone",
+      writers: ['prescriber'],
+      fields: [
+        { name: 'action', label: 'Action', type: 'select', required: true, options: [{ value: 'contacted_pharmacy', label: 'contacted the pharmacy' }, { value: 'contacted_service_user', label: 'contacted the service user' }, { value: 'prescription_reviewed', label: 'reviewed the prescription' }, { value: 'other', label: 'other' }] },
+        { name: 'notes', label: 'Notes', type: 'textarea', empty: 'null' },
+      ],
+      summary: (r) => {
+        const x = d(r) as { action: string; notes: string | null };
+        return join(words(x.action), x.notes);
+      },
+    },
+    {
+      path: 'ecgs',
+      tab: 'ECG',
+      title: 'ECG',
+      writers: ['prescriber', 'nurse'],
+      fields: [
+        { name: 'qtcMs', label: 'QTc (ms)', type: 'number', required: true, min: 250, max: 750 },
+        { name: 'correction', label: 'QT corrected by', type: 'select', required: true, options: [{ value: 'bazett', label: 'Bazett' }, { value: 'fridericia', label: 'Fridericia' }, { value: 'machine', label: "the machine's reading" }, { value: 'unknown', label: 'not known' }] },
+        { name: 'heartRateBpm', label: 'Heart rate (a minute)', type: 'number', empty: 'null', min: 20, max: 250 },
+        { name: 'rhythm', label: 'Rhythm', type: 'text', empty: 'null' },
+        { name: 'interpretedBy', label: 'Read by', type: 'text', empty: 'null' },
+        { name: 'actionTaken', label: 'Action taken', type: 'textarea', empty: 'null' },
+        { name: 'notes', label: 'Notes', type: 'textarea', empty: 'null' },
+      ],
+      summary: (r) => {
+        const x = d(r) as { qtcMs: number; correction: string; heartRateBpm: number | null; rhythm: string | null };
+        return join(`QTc ${x.qtcMs} ms (${words(x.correction)})`, x.heartRateBpm !== null && `${x.heartRateBpm}/min`, x.rhythm);
       },
     },
     {
@@ -160,6 +214,206 @@ export function kindViews(c: ClinicMonitoring): KindView[] {
           `quality of life ${x.healthAndSocialFunctioning.qualityOfLife ?? '—'}/20`,
           x.notAnswered?.length ? `${x.notAnswered.length} not answered` : null,
         );
+      },
+    },
+    {
+      path: 'naloxone-supplies',
+      tab: 'Naloxone',
+      title: 'Naloxone kit supplied',
+      dateLabel: 'Supplied on',
+      writers: HARM,
+      fields: [
+        { name: 'product', label: 'Product', type: 'select', required: true, options: [{ value: 'prenoxad_injection', label: 'Prenoxad (injection)' }, { value: 'nyxoid_nasal', label: 'Nyxoid (nasal spray)' }, { value: 'other', label: 'other' }] },
+        { name: 'productName', label: 'Product name', type: 'text', empty: 'null', when: (v) => v.product === 'other' },
+        { name: 'quantity', label: 'Kits', type: 'number', required: true, min: 1, max: 10, initial: 1 },
+        { name: 'batch', label: 'Batch', type: 'text', required: true },
+        { name: 'expiryDate', label: 'Expires', type: 'date', required: true },
+        { name: 'reason', label: 'Why', type: 'select', required: true, options: [{ value: 'first_supply', label: 'first kit' }, { value: 'replaces_used', label: 'replaces a kit used' }, { value: 'replaces_lost', label: 'replaces a kit lost' }, { value: 'replaces_expired', label: 'replaces an expired kit' }, { value: 'additional', label: 'an additional kit' }] },
+        { name: 'trainingGiven', label: 'Training given', type: 'checkbox' },
+        { name: 'notes', label: 'Notes', type: 'textarea', empty: 'null' },
+      ],
+      summary: (r) => {
+        const x = d(r) as { product: string; productName: string | null; quantity: number; expiryDate: string; reason: string };
+        return join(`${x.quantity} × ${x.productName ?? words(x.product)}`, `expires ${x.expiryDate}`, words(x.reason));
+      },
+    },
+    {
+      path: 'naloxone-uses',
+      tab: 'Naloxone used',
+      title: 'Naloxone use',
+      dateLabel: 'Used on',
+      writers: HARM,
+      fields: [
+        { name: 'usedOn', label: 'Used on', type: 'select', required: true, options: [{ value: 'self', label: 'themselves' }, { value: 'someone_else', label: 'someone else' }] },
+        { name: 'ambulanceCalled', label: 'Ambulance called', type: 'checkbox' },
+        { name: 'outcome', label: 'Outcome', type: 'text', empty: 'null' },
+        { name: 'notes', label: 'Notes', type: 'textarea', empty: 'null' },
+      ],
+      summary: (r) => {
+        const x = d(r) as { usedOn: string; ambulanceCalled: boolean; outcome: string | null };
+        return join(x.usedOn === 'self' ? 'on themselves' : 'on someone else', x.ambulanceCalled && 'ambulance called', x.outcome);
+      },
+    },
+    {
+      path: 'equipment',
+      tab: 'Equipment',
+      title: 'Injecting equipment',
+      writers: HARM,
+      fields: [
+        {
+          name: 'given',
+          label: 'Given',
+          type: 'list',
+          itemLabel: 'item',
+          fields: [
+            { name: 'item', label: 'Item', type: 'select', required: true, options: ['needles', 'syringes', 'filters', 'cookers', 'water_ampoules', 'swabs', 'citric_acid', 'foil', 'sharps_bin', 'other'] },
+            { name: 'quantity', label: 'How many', type: 'number', required: true, min: 1, max: 500 },
+            { name: 'description', label: 'What (e.g. needle size)', type: 'text', empty: 'null' },
+          ],
+        },
+        {
+          name: 'sharpsReturned',
+          label: 'Sharps returned',
+          type: 'group',
+          fields: [
+            { name: 'bins', label: 'Bins', type: 'number', min: 0, max: 20, initial: 0 },
+            { name: 'loose', label: 'Loose items', type: 'number', min: 0, max: 500, initial: 0 },
+          ],
+        },
+        { name: 'notes', label: 'Notes', type: 'textarea', empty: 'null' },
+      ],
+      summary: (r) => {
+        const x = d(r) as { given: { item: string; quantity: number }[]; sharpsReturned: { bins: number; loose: number } };
+        return join(x.given.map((g) => `${g.quantity} ${words(g.item)}`).join(', ') || 'nothing given', `sharps back: ${x.sharpsReturned.bins} bin(s), ${x.sharpsReturned.loose} loose`);
+      },
+    },
+    {
+      path: 'injection-site-problems',
+      tab: 'Wounds',
+      title: 'Injection-site problem',
+      dateLabel: 'Found on',
+      writers: HARM,
+      fields: [
+        { name: 'site', label: 'Site', type: 'select', required: true, options: c.injectionSites.map((x) => ({ value: x, label: x })) },
+        { name: 'problem', label: 'Problem', type: 'select', required: true, options: [{ value: 'abscess', label: 'abscess' }, { value: 'cellulitis', label: 'cellulitis' }, { value: 'dvt', label: 'DVT (suspected)' }, { value: 'ulcer', label: 'ulcer' }, { value: 'other', label: 'other' }] },
+        { name: 'description', label: 'Description', type: 'textarea', required: true },
+        { name: 'severity', label: 'Severity', type: 'select', required: true, options: ['mild', 'moderate', 'severe'] },
+        { name: 'status', label: 'Status', type: 'select', required: true, options: ['open', 'resolved'], initial: 'open' },
+        { name: 'resolvedOn', label: 'Resolved on', type: 'date', empty: 'null', when: (v) => v.status === 'resolved' },
+        {
+          name: 'referral',
+          label: 'Referral for wound care',
+          type: 'group',
+          nullable: true,
+          fields: [
+            { name: 'to', label: 'Referred to', type: 'select', required: true, options: [{ value: 'wound_clinic', label: 'wound clinic' }, { value: 'tissue_viability', label: 'tissue viability' }, { value: 'gp', label: 'GP' }, { value: 'emergency_department', label: 'emergency department' }, { value: 'other', label: 'other' }] },
+            { name: 'referredOn', label: 'Referred on', type: 'date', required: true },
+            { name: 'notes', label: 'Notes', type: 'text', empty: 'null' },
+          ],
+        },
+      ],
+      summary: (r) => {
+        const x = d(r) as { site: string; problem: string; severity: string; status: string; referral: { to: string } | null };
+        return join(`${x.problem === 'dvt' ? 'DVT' : x.problem} at ${x.site}`, x.severity, x.status, x.referral ? `referred to ${words(x.referral.to)}` : 'not referred');
+      },
+    },
+    {
+      path: 'care-plans',
+      tab: 'Care plan',
+      title: 'Care plan',
+      dateLabel: 'Agreed on',
+      writers: CARE,
+      fields: [
+        {
+          name: 'goals',
+          label: 'Goals',
+          type: 'list',
+          itemLabel: 'goal',
+          fields: [
+            { name: 'domain', label: 'Area', type: 'select', required: true, options: CARE_DOMAINS },
+            { name: 'goal', label: 'Goal', type: 'text', required: true },
+            { name: 'actions', label: 'Actions', type: 'text', required: true },
+            { name: 'owner', label: 'Whose', type: 'select', required: true, options: [{ value: 'service_user', label: 'service user' }, { value: 'keyworker', label: 'keyworker' }, { value: 'other', label: 'other' }] },
+            { name: 'targetDate', label: 'By', type: 'date', empty: 'null' },
+            { name: 'status', label: 'Status', type: 'select', required: true, options: ['open', 'achieved', 'dropped'], initial: 'open' },
+          ],
+        },
+        { name: 'agreedWithServiceUser', label: 'Agreed with the service user', type: 'checkbox' },
+        { name: 'reviewOn', label: 'Review on (empty: the clinic\'s interval)', type: 'date', empty: 'null' },
+      ],
+      summary: (r) => {
+        const x = d(r) as { goals: { goal: string; status: string }[]; reviewOn: string; agreedWithServiceUser: boolean };
+        return join(`${x.goals.length} goal(s): ${x.goals.map((g) => `${g.goal} (${g.status})`).join('; ')}`, `review ${x.reviewOn}`, x.agreedWithServiceUser ? 'agreed with them' : 'not yet agreed');
+      },
+    },
+    {
+      path: 'keywork-sessions',
+      tab: 'Key work',
+      title: 'Key-work session',
+      writers: CARE,
+      fields: [
+        { name: 'attendance', label: 'Attendance', type: 'select', required: true, options: [{ value: 'attended', label: 'attended' }, { value: 'did_not_attend', label: 'did not attend' }, { value: 'cancelled', label: 'cancelled' }] },
+        { name: 'durationMinutes', label: 'Minutes', type: 'number', empty: 'null', min: 5, max: 240, when: (v) => v.attendance === 'attended' },
+        { name: 'topics', label: 'Topics', type: 'multiselect', options: CARE_DOMAINS },
+        { name: 'notes', label: 'Notes', type: 'textarea', empty: 'null' },
+        { name: 'nextSessionOn', label: 'Next session', type: 'date', empty: 'null' },
+      ],
+      summary: (r) => {
+        const x = d(r) as { attendance: string; durationMinutes: number | null; topics: string[]; nextSessionOn: string | null };
+        return join(words(x.attendance), x.durationMinutes ? `${x.durationMinutes} min` : null, x.topics.map(words).join(', '), x.nextSessionOn && `next ${x.nextSessionOn}`);
+      },
+    },
+    {
+      path: 'referrals',
+      tab: 'Referrals',
+      title: 'Referral',
+      writers: CARE,
+      fields: [
+        { name: 'service', label: 'For', type: 'select', required: true, options: [{ value: 'housing', label: 'housing' }, { value: 'benefits', label: 'benefits' }, { value: 'mental_health', label: 'mental health' }, { value: 'physical_health', label: 'physical health' }, { value: 'bbv_testing', label: 'blood-borne virus testing' }, { value: 'bbv_treatment', label: 'blood-borne virus treatment' }, { value: 'dental', label: 'dental' }, { value: 'employment', label: 'employment' }, { value: 'education', label: 'education' }, { value: 'other', label: 'other' }] },
+        { name: 'organisation', label: 'To (organisation)', type: 'text', required: true },
+        { name: 'reason', label: 'Why', type: 'textarea', required: true },
+        { name: 'status', label: 'Status', type: 'select', required: true, options: [{ value: 'to_make', label: 'to make' }, 'made', 'accepted', 'declined', 'attending', 'completed', 'closed'] },
+        { name: 'madeOn', label: 'Made on', type: 'date', empty: 'null', when: (v) => v.status !== 'to_make' && v.status !== null },
+        { name: 'notes', label: 'Notes', type: 'textarea', empty: 'null' },
+      ],
+      summary: (r) => {
+        const x = d(r) as { service: string; organisation: string; status: string; madeOn: string | null };
+        return join(`${words(x.service)}: ${x.organisation}`, words(x.status), x.madeOn && `made ${x.madeOn}`);
+      },
+    },
+    {
+      path: 'mdt-reviews',
+      tab: 'MDT',
+      title: 'Multidisciplinary review',
+      writers: ['prescriber', 'nurse', 'keyworker'],
+      fields: [
+        {
+          name: 'attendees',
+          label: 'Who was there',
+          type: 'list',
+          itemLabel: 'attendee',
+          fields: [
+            { name: 'name', label: 'Name', type: 'text', required: true },
+            { name: 'role', label: 'Role', type: 'text', required: true },
+          ],
+        },
+        { name: 'serviceUserAttended', label: 'The service user attended', type: 'checkbox' },
+        { name: 'notes', label: 'Discussion', type: 'textarea', required: true },
+        {
+          name: 'actions',
+          label: 'Actions agreed',
+          type: 'list',
+          itemLabel: 'action',
+          fields: [
+            { name: 'action', label: 'Action', type: 'text', required: true },
+            { name: 'owner', label: 'Who', type: 'text', required: true },
+            { name: 'dueOn', label: 'By', type: 'date', empty: 'null' },
+          ],
+        },
+      ],
+      summary: (r) => {
+        const x = d(r) as { attendees: { name: string }[]; actions: unknown[]; notes: string };
+        return join(x.attendees.map((a) => a.name).join(', '), `${x.actions.length} action(s)`, x.notes.slice(0, 80));
       },
     },
   ];

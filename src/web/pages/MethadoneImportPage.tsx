@@ -14,6 +14,7 @@ interface ImportReport {
   dryRun?: boolean;
   mode: string;
   rowsTotal: number;
+  rowsValid: number;
   rowsImported: number;
   rejected: Rejected[];
   importId?: string | null;
@@ -86,7 +87,7 @@ export function MethadoneImportPage() {
       )}
       {report && (
         <Alert color={report.rejected.length ? 'orange' : 'green'} title={report.dryRun ? 'Checked: nothing written' : 'Imported'} role="status">
-          {report.rowsTotal} row(s) in the file; {report.dryRun ? `${report.rowsTotal - report.rejected.length} would be imported` : `${report.rowsImported} imported`}; {report.rejected.length} rejected.
+          {report.rowsTotal} row(s) in the file; {report.dryRun ? `${report.rowsValid} would be imported` : `${report.rowsImported} imported`}; {report.rowsTotal - report.rowsValid} row(s) rejected.
         </Alert>
       )}
       {rejected.length > 0 && (
