@@ -3,7 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import { currentRecords, type CareRecord, type CareRecordKind } from '../domain/care/care-record';
 import type { Orm } from './database';
 import { careImports, careRecords } from './schema';
-import type { WriteContext } from './transaction';
+import { BULK_CHUNK, type WriteContext } from './transaction';
 
 type Row = typeof careRecords.$inferSelect;
 
@@ -57,6 +57,42 @@ export async function insertCareRecord<D>(w: WriteContext, clinicId: string, r: 
     .returning();
   await w.audit({ clinicId, action: 'create', entityType: r.kind, entityId: row!.recordId, details: { serviceUserId: r.serviceUserId, effectiveDate: r.effectiveDate, version: 1, ...(r.importId ? { importId: r.importId } : {}) } });
   return toRecord<D>(row!);
+}
+
+/**
+ * Many new records at once (a pharmacy import): a few multi-row INSERTs and their audit entries,
+ * in the caller's transaction, instead of two statements a record.
+ */
+export async function insertCareRecords<D>(w: WriteContext, clinicId: string, rs: readonly NewCareRecord[]): Promise<CareRecord<D>[]> {
+  const out: CareRecord<D>[] = [];
+  for (let i = 0; i < rs.length; i += BULK_CHUNK) {
+    const rows = await w.tx
+      .insert(careRecords)
+      .values(
+        rs.slice(i, i + BULK_CHUNK).map((r) => ({
+          clinicId,
+          recordId: uuidv7(),
+          version: 1,
+          serviceUserId: r.serviceUserId,
+          kind: r.kind,
+          effectiveDate: r.effectiveDate,
+          occurredAt: r.occurredAt ?? null,
+          data: r.data,
+          enteredInError: false,
+          reason: null,
+          source: r.importId ? 'import' : 'staff',
+          importId: r.importId ?? null,
+          recordedAt: w.now,
+          recordedBy: w.actor.staffId,
+        })),
+      )
+      .returning();
+    out.push(...rows.map((row) => toRecord<D>(row)));
+  }
+  await w.auditMany(
+    out.map((r) => ({ clinicId, action: 'create', entityType: r.kind, entityId: r.recordId, details: { serviceUserId: r.serviceUserId, effectiveDate: r.effectiveDate, version: 1, ...(r.importId ? { importId: r.importId } : {}) } })),
+  );
+  return out;
 }
 
 /**

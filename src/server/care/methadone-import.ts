@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ClinicParams, ErrorResponse, errors } from '../../contract/common';
 import { checkRows, dayKey, MAX_IMPORT_ROWS, parsePharmacyCsv, resolvePeople, type CheckedImport, type ClinicDirectory, type CsvProblem, type ParsedCsv } from '../../domain/care/methadone-csv';
 import { clinicDate } from '../../domain/time/clinic-time';
-import { clinicCareRecords, insertCareImport, insertCareRecord, listCareImports } from '../../store/care-records';
+import { clinicCareRecords, insertCareImport, insertCareRecords, listCareImports } from '../../store/care-records';
 import type { Orm } from '../../store/database';
 import { listServiceUsers, lockServiceUser } from '../../store/service-users';
 import { auditRead } from '../../store/transaction';
@@ -194,11 +194,12 @@ export function registerMethadoneImport(app: App, ctx: AppContext) {
             rowsImported: checked.valid.length,
             rejected: r.rejected,
           });
-          const recordIds: string[] = [];
-          for (const v of checked.valid) {
-            const record = await insertCareRecord(w, clinicId, { serviceUserId: v.personId, kind: 'methadone_collection', effectiveDate: v.date, occurredAt: null, data: v.data, importId: imported.importId });
-            recordIds.push(record.recordId);
-          }
+          const records = await insertCareRecords(
+            w,
+            clinicId,
+            checked.valid.map((v) => ({ serviceUserId: v.personId, kind: 'methadone_collection' as const, effectiveDate: v.date, occurredAt: null, data: v.data, importId: imported.importId })),
+          );
+          const recordIds = records.map((r) => r.recordId);
           return { ...r, importId: imported.importId, rowsImported: recordIds.length, recordIds };
         });
       } catch (e) {
