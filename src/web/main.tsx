@@ -24,6 +24,7 @@ const theme = createTheme({
     // WCAG AA contrast: titles and unselected options in near-black rather than tinted or dimmed.
     Alert: { styles: { title: { color: 'var(--mantine-color-black)' }, message: { color: 'var(--mantine-color-black)' } } },
     SegmentedControl: { styles: { label: { color: 'var(--mantine-color-black)' } } },
+    InputWrapper: { styles: { description: { color: 'var(--mantine-color-gray-7)' } } },
   },
 });
 

@@ -24,7 +24,7 @@ export const WORK_LIST_LABELS: Record<WorkListName, string> = {
   ecg_due: 'ECG due or QTc high',
   outcomes_due: 'Outcome profiles (TOP) due',
   breath_test_today: 'Breath test required today',
-  naloxone_expiring: 'Naloxone to re-supply',
+  naloxone_expiring: 'Naloxone to supply or re-supply',
   care_plan_review_due: 'Care plans to review',
   wound_care_open: 'Injection-site problems open',
 };

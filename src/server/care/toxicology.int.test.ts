@@ -171,15 +171,16 @@ describe.skipIf(postgresSkipped())('toxicology', () => {
     expect(res.body.today).toBe('2026-03-17');
     expect(res.body.streetHeroinMarkers).toEqual(['acetylcodeine', 'papaverine', 'noscapine']);
     expect(res.body.weeks.map((w: { weekStarting: string; tested: boolean; streetHeroin: string; positives: string[] }) => [w.weekStarting, w.tested, w.streetHeroin, w.positives])).toEqual([
-      ['2026-02-23', false, 'no_sample', []],
+      // Treatment started on 2026-03-02: the week before is not a week without a sample.
       ['2026-03-02', true, 'negative', ['6-MAM', 'morphine']],
       ['2026-03-09', true, 'positive', ['6-MAM', 'papaverine', 'cocaine']],
       ['2026-03-16', false, 'no_sample', []],
     ]);
-    expect(res.body.weeks[3].attemptsNotTaken).toBe(1);
-    expect(res.body.summary).toEqual({ weeks: 4, weeksTested: 2, weeksPositiveStreetHeroin: 1, latest4: { weeksTested: 2, weeksPositiveStreetHeroin: 1 } });
+    expect(res.body.weeks[2].attemptsNotTaken).toBe(1);
+    expect(res.body.summary).toEqual({ weeks: 3, weeksTested: 2, weeksPositiveStreetHeroin: 1, latest4: { weeksTested: 2, weeksPositiveStreetHeroin: 1 } });
     expect(res.body.substances[0]).toEqual({ substance: '6-MAM', positiveSamples: 2, positiveWeeks: 2 });
-    expect((await keyworker.client.get(`${path}/trends`)).body.weeks).toHaveLength(12);
+    // Asking for 12 weeks gives the 3 since treatment started.
+    expect((await keyworker.client.get(`${path}/trends`)).body.weeks).toHaveLength(3);
     expect((await keyworker.client.get(`${path}/trends?weeks=0`)).body.error.field).toBe('weeks');
     expect((await keyworker.client.get(clinic.url('/service-users/00000000-0000-7000-8000-000000000000/toxicology/trends'))).status).toBe(404);
     const audit = await queryAudit(t.db.orm, { clinicId: clinic.clinicId, entityType: 'toxicology_trends', limit: 10 });

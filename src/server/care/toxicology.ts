@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ClinicParams, errors } from '../../contract/common';
 import { ServiceUserParams } from '../../contract/service-users';
 import { readStoredClinicSettings } from '../../domain/clinic/clinic-settings';
-import { checkToxicology, TOXICOLOGY_OUTCOMES, ToxicologyData, toxicologyDue, toxicologyTrends, type ToxicologyRecordData } from '../../domain/care/toxicology';
+import { checkToxicology, TOXICOLOGY_OUTCOMES, ToxicologyData, toxicologyDue, toxicologyTrends, mondayOf, type ToxicologyRecordData } from '../../domain/care/toxicology';
 import { clinicDate } from '../../domain/time/clinic-time';
 import { personCareRecords } from '../../store/care-records';
 import { currentSettings } from '../../store/clinics';
@@ -13,7 +13,8 @@ import { clinicIdOf } from '../clinic-output';
 import { idParam } from '../clinical/output';
 import { notFound } from '../errors';
 import { registerCareRecordRoutes } from './care-routes';
-import { clinicCare } from './people-in-care';
+import { clinicCare, onePersonInCare } from './people-in-care';
+import { Temporal } from 'temporal-polyfill';
 
 const TAG = 'toxicology';
 
@@ -84,8 +85,13 @@ export function registerToxicology(app: App, ctx: AppContext) {
       const settings = readStoredClinicSettings((await currentSettings(ctx.db.orm, clinicId))!.settings);
       const today = clinicDate(ctx.clock.now(), settings.timeZone).toString();
       const records = await personCareRecords<ToxicologyRecordData>(ctx.db.orm, clinicId, serviceUserId, ['toxicology']);
-      await auditRead(ctx.db, ctx.clock, req.actor, { clinicId, entityType: 'toxicology_trends', entityId: serviceUserId, details: { weeks: req.query.weeks } });
-      return { today, streetHeroinMarkers: settings.monitoring.streetHeroinMarkers, ...toxicologyTrends(records, settings.monitoring, today, req.query.weeks) };
+      // Weeks before treatment started (and before any sample) are not "no sample" weeks: leave them out.
+      const startedOn = (await onePersonInCare(ctx.db.orm, clinicId, serviceUserId, ctx.clock.now()))?.person.treatmentStartedOn ?? today;
+      const first = [startedOn, ...records.map((r) => r.effectiveDate)].sort()[0]!;
+      const weeksSince = Temporal.PlainDate.from(mondayOf(first)).until(mondayOf(today)).days / 7 + 1;
+      const weeks = Math.max(1, Math.min(req.query.weeks, weeksSince));
+      await auditRead(ctx.db, ctx.clock, req.actor, { clinicId, entityType: 'toxicology_trends', entityId: serviceUserId, details: { weeks } });
+      return { today, streetHeroinMarkers: settings.monitoring.streetHeroinMarkers, ...toxicologyTrends(records, settings.monitoring, today, weeks) };
     },
   );
 

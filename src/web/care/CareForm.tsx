@@ -163,7 +163,7 @@ function FieldInput({ f, value, set, path, error, all }: { f: Field; value: unkn
             {items.map((item, i) => (
               <Group key={i} align="flex-end" wrap="wrap" gap="xs" aria-label={`${f.itemLabel} ${i + 1}`} role="group">
                 <Fields fields={f.fields} values={item} onChange={(nv) => set(items.map((x, j) => (j === i ? nv : x)))} error={error} prefix={`${path}[${i}].`} inline />
-                <Button variant="subtle" color="red.9" onClick={() => set(items.filter((_, j) => j !== i))} aria-label={`Remove ${f.itemLabel} ${i + 1}`}>
+                <Button variant="subtle" color="red" c="red.9" onClick={() => set(items.filter((_, j) => j !== i))} aria-label={`Remove ${f.itemLabel} ${i + 1}`}>
                   Remove
                 </Button>
               </Group>

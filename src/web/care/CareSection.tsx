@@ -146,7 +146,7 @@ export function CareSection(p: CareSectionProps) {
                       <Button size="compact-sm" variant="light" onClick={() => open(r)}>
                         Correct
                       </Button>
-                      <Button size="compact-sm" variant="subtle" color="red.9" onClick={() => open(r, true)}>
+                      <Button size="compact-sm" variant="subtle" color="red" c="red.9" onClick={() => open(r, true)}>
                         Entered in error
                       </Button>
                     </Group>

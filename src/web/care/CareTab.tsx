@@ -53,7 +53,7 @@ const FINDING: Record<Week['streetHeroin'], { word: string; color: string }> = {
   negative: { word: 'no street heroin', color: 'green.9' },
   markers_not_tested: { word: 'markers not tested', color: 'gray.7' },
   results_pending: { word: 'results awaited', color: 'gray.7' },
-  no_sample: { word: 'no sample', color: 'orange.9' },
+  no_sample: { word: 'no sample', color: 'grape.9' },
 };
 
 /** Week by week: tested or not, and whether street heroin (its markers, not prescribed diamorphine's) was found. */
@@ -69,7 +69,7 @@ function ToxicologyTrends({ serviceUserId }: { serviceUserId: string }) {
   return (
     <Card withBorder>
       <Title order={4} size="h5">
-        The last 12 weeks
+        {d.weeks.length === 1 ? 'This week' : `The last ${d.weeks.length} weeks`}
       </Title>
       <Text size="sm">
         Tested in {d.summary.weeksTested} of {d.summary.weeks} weeks; street heroin ({d.streetHeroinMarkers.join(', ')}) in {d.summary.weeksPositiveStreetHeroin}. Last 4 weeks: tested {d.summary.latest4.weeksTested}, street heroin {d.summary.latest4.weeksPositiveStreetHeroin}.

@@ -65,6 +65,8 @@ export function Layout({ children }: { children: ReactNode }) {
               to={l.to}
               label={l.label}
               active={location.pathname.startsWith(l.to)}
+              color="blue.9"
+              variant="filled"
               onClick={close}
               styles={{ root: { minHeight: 44 } }}
             />

@@ -63,7 +63,7 @@ export function MethadoneImportPage() {
             The CSV needs a header row with <code>nhs_number</code> (or <code>service_user_id</code>), <code>date</code>, <code>status</code> (collected, not_collected, partial or supervised) and
             optionally <code>dose_mg</code>, <code>collected_mg</code>, <code>pharmacy</code>, <code>notes</code>.
           </Text>
-          <FileInput label="CSV file from the pharmacy" accept=".csv,text/csv" value={file} onChange={setFile} clearable />
+          <FileInput label="CSV file from the pharmacy" accept=".csv,text/csv" value={file} onChange={setFile} clearable clearButtonProps={{ 'aria-label': 'Clear the file' }} />
           <Radio.Group label="If some rows are wrong" value={mode} onChange={(v) => setMode(v as typeof mode)}>
             <Stack gap={4} mt={4}>
               <Radio value="all_or_nothing" label="Import nothing until every row is right" />

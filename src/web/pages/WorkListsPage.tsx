@@ -22,7 +22,7 @@ interface WorkLists {
 
 const SEVERITY = {
   danger: { color: 'red.9', word: 'urgent', mark: '⚠' },
-  warning: { color: 'orange.9', word: 'soon', mark: '!' },
+  warning: { color: '#a63a06', word: 'soon', mark: '!' },
   info: { color: 'blue.9', word: 'due', mark: '•' },
 } as const;
 
