@@ -174,6 +174,11 @@ describe.skipIf(!browserAvailable())('monitoring and care in a browser', () => {
     await choose(page, field('Whose'), 'keyworker');
     await form.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('table', { name: 'Care plan' }).getByText(/A tenancy of her own \(open\)/).waitFor();
+    // The keyworker takes her on: a new version of her record, with the reason.
+    await choose(page, 'Change keyworker', /Kim Keyworker/);
+    await page.getByLabel('Reason', { exact: true }).fill('new keyworker after the care plan');
+    await page.getByRole('button', { name: 'Assign' }).click();
+    await page.getByText('Keyworker: Kim Keyworker (1 on their caseload)').waitFor();
     await page.getByRole('link', { name: 'Work lists' }).click();
     await page.getByRole('heading', { name: /^Work lists/ }).waitFor();
     await page.getByRole('region', { name: 'Outcome profiles (TOP) due' }).waitFor();

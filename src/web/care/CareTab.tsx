@@ -1,16 +1,17 @@
-import { Badge, Card, Group, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { Badge, Card, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { get } from '../api';
 import { useClinicPath, useSession } from '../session';
 import { CareSection } from './CareSection';
 import { kindViews } from './kinds';
 import { OutcomeChange } from './OutcomeChange';
+import { KeyworkerCard } from './KeyworkerCard';
 
 /**
  * Monitoring and care on a person's record: one tab per area, each with its records, a form to
  * record a new one and corrections. Who may record what follows the server's permission table.
  */
-export function CareTab({ serviceUserId }: { serviceUserId: string }) {
+export function CareTab({ serviceUserId, keyworkerStaffId }: { serviceUserId: string; keyworkerStaffId: string | null }) {
   const s = useSession();
   const path = useClinicPath();
   const clinic = useQuery({
@@ -20,23 +21,26 @@ export function CareTab({ serviceUserId }: { serviceUserId: string }) {
   if (!clinic.data) return null;
   const KINDS = kindViews({ toxicologyPanel: clinic.data.settings.monitoring?.toxicologyPanel ?? [], injectionSites: clinic.data.settings.dosing.injectionSites });
   return (
-    <Tabs defaultValue="toxicology" keepMounted={false} variant="pills">
-      <Tabs.List>
+    <Stack>
+      <KeyworkerCard serviceUserId={serviceUserId} keyworkerStaffId={keyworkerStaffId} />
+      <Tabs defaultValue="toxicology" keepMounted={false} variant="pills">
+        <Tabs.List>
+          {KINDS.map((k) => (
+            <Tabs.Tab key={k.path} value={k.path}>
+              {k.tab}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
         {KINDS.map((k) => (
-          <Tabs.Tab key={k.path} value={k.path}>
-            {k.tab}
-          </Tabs.Tab>
+          <Tabs.Panel key={k.path} value={k.path} pt="sm">
+            <CareSection title={k.title} path={k.path} serviceUserId={serviceUserId} fields={k.fields} summary={k.summary} canWrite={s.has(...k.writers)} withTime={k.withTime} dateLabel={k.dateLabel}>
+              {k.path === 'toxicology' && <ToxicologyTrends serviceUserId={serviceUserId} />}
+              {k.path === 'outcomes' && <OutcomeChange serviceUserId={serviceUserId} />}
+            </CareSection>
+          </Tabs.Panel>
         ))}
-      </Tabs.List>
-      {KINDS.map((k) => (
-        <Tabs.Panel key={k.path} value={k.path} pt="sm">
-          <CareSection title={k.title} path={k.path} serviceUserId={serviceUserId} fields={k.fields} summary={k.summary} canWrite={s.has(...k.writers)} withTime={k.withTime} dateLabel={k.dateLabel}>
-            {k.path === 'toxicology' && <ToxicologyTrends serviceUserId={serviceUserId} />}
-            {k.path === 'outcomes' && <OutcomeChange serviceUserId={serviceUserId} />}
-          </CareSection>
-        </Tabs.Panel>
-      ))}
-    </Tabs>
+      </Tabs>
+    </Stack>
   );
 }
 
@@ -102,15 +106,5 @@ function ToxicologyTrends({ serviceUserId }: { serviceUserId: string }) {
         </Table.Tbody>
       </Table>
     </Card>
-  );
-}
-
-export function Summary({ parts }: { parts: (string | null | false | undefined)[] }) {
-  return (
-    <Group gap={6} wrap="wrap">
-      <Stack gap={0}>
-        <Text size="sm">{parts.filter(Boolean).join(' · ')}</Text>
-      </Stack>
-    </Group>
   );
 }

@@ -131,7 +131,7 @@ export function PersonPage() {
           )}
         </Tabs.Panel>
         <Tabs.Panel value="care" pt="sm">
-          <CareTab serviceUserId={serviceUserId} />
+          <CareTab serviceUserId={serviceUserId} keyworkerStaffId={(d.record.keyworkerStaffId as string | null | undefined) ?? null} />
         </Tabs.Panel>
         <Tabs.Panel value="prescriptions" pt="sm">
           <Stack>
