@@ -1,5 +1,9 @@
 import { CLINICAL_ROLES, type Role } from '../domain/staff/roles';
 import { careAreaPermissions } from './care/permissions-table';
+import { takeHomePermissions } from './take-home/permissions';
+import { arrivalPermissions } from './arrival/permissions';
+import { continuityPermissions } from './continuity/permissions';
+import { portalPermissions } from './portal/permissions';
 
 /**
  * Who may call what: the one table the server enforces and the tests are generated from.
@@ -132,6 +136,12 @@ export const permissions = {
   // Monitoring and care (toxicology, breath tests, methadone, ECGs, harm reduction, care, outcomes,
   // work lists): each area keeps its rules beside its routes, in src/server/care/permissions/.
   ...careAreaPermissions,
+
+  // Beyond the study (issue 8): each area's rules beside its routes.
+  ...takeHomePermissions,
+  ...arrivalPermissions,
+  ...continuityPermissions,
+  ...portalPermissions,
 } as const satisfies Record<string, Rule>;
 
 export type RouteKey = keyof typeof permissions;

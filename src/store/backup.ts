@@ -58,6 +58,8 @@ export const BACKUP_TABLES: TableSpec[] = [
   { table: 'dosing_exceptions', key: [['clinic_id', 'uuid'], ['exception_id', 'uuid']] },
   { table: 'care_imports', key: [['clinic_id', 'uuid'], ['import_id', 'uuid']] },
   { table: 'care_records', key: [['clinic_id', 'uuid'], ['record_id', 'uuid'], ['version', 'integer']] },
+  { table: 'portal_accounts', key: [['clinic_id', 'uuid'], ['service_user_id', 'uuid']] },
+  { table: 'portal_sessions', key: [['clinic_id', 'uuid'], ['session_id', 'uuid']] },
 ];
 
 interface Header {

@@ -430,6 +430,41 @@ export const careRecords = pgTable(
   (t) => [primaryKey({ columns: [t.clinicId, t.recordId, t.version] })],
 );
 
+export const portalAccounts = pgTable(
+  'portal_accounts',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    serviceUserId: uuid('service_user_id').notNull(),
+    username: text('username').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    enabled: boolean('enabled').notNull(),
+    mustChangePassword: boolean('must_change_password').notNull().default(true),
+    failedLoginCount: integer('failed_login_count').notNull().default(0),
+    lockedUntil: at('locked_until'),
+    passwordChangedAt: at('password_changed_at').notNull(),
+    createdAt: at('created_at').notNull(),
+    createdBy: uuid('created_by'),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.serviceUserId] })],
+);
+
+export const portalSessions = pgTable(
+  'portal_sessions',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    sessionId: uuid('session_id').notNull(),
+    serviceUserId: uuid('service_user_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: at('created_at').notNull(),
+    lastSeenAt: at('last_seen_at').notNull(),
+    revokedAt: at('revoked_at'),
+    revokedReason: text('revoked_reason'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.sessionId] })],
+);
+
 export const schema = {
   staff,
   clinics,
@@ -459,6 +494,8 @@ export const schema = {
   dosingExceptions,
   careImports,
   careRecords,
+  portalAccounts,
+  portalSessions,
 };
 export type Schema = typeof schema;
 

@@ -21,6 +21,12 @@ export const CARE_RECORD_KINDS = [
   'referral',
   'mdt_review',
   'outcome_profile',
+  'stability_assessment',
+  'take_home_supply',
+  'take_home_return',
+  'arrival_plan',
+  'arrival_change',
+  'continuity_plan',
 ] as const;
 export type CareRecordKind = (typeof CARE_RECORD_KINDS)[number];
 

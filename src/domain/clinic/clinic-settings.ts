@@ -3,6 +3,10 @@ import { DEFAULT_ELIGIBILITY_CRITERIA } from '../episode/eligibility';
 import { DEFAULT_DOSING_LIMITS, DosingLimitsSchema, dosingLimitsProblems } from '../prescription/dosing-limits';
 import { DEFAULT_DOSING_SETTINGS, DosingSettingsSchema } from '../dosing/dosing-settings';
 import { DEFAULT_MONITORING_SETTINGS, MonitoringSettingsSchema, monitoringSettingsProblems } from '../care/monitoring-settings';
+import { DEFAULT_TAKE_HOME_SETTINGS, TakeHomeSettingsSchema } from '../take-home/take-home-settings';
+import { ArrivalSettingsSchema, DEFAULT_ARRIVAL_SETTINGS } from '../arrival/arrival-settings';
+import { ContinuitySettingsSchema, DEFAULT_CONTINUITY_SETTINGS, PeerContactSchema } from '../continuity/continuity-settings';
+import { DEFAULT_PORTAL_SETTINGS, PortalSettingsSchema } from '../portal/portal-settings';
 import { DEFAULT_TIME_ZONE, WALL_TIME_PATTERN, formatMinutes, isKnownTimeZone, minutesOfDay } from '../time/zone';
 import type { Checked, FieldProblem } from '../validation';
 import { zodProblems } from '../validation';
@@ -72,6 +76,16 @@ export const ClinicSettingsSchema = z.object({
   dosing: DosingSettingsSchema,
   /** Toxicology, breath tests, methadone, heart safety, naloxone, care plans, outcomes (see monitoring-settings.ts). */
   monitoring: MonitoringSettingsSchema,
+  /** Take-home doses for stable users (off by default; see take-home-settings.ts). */
+  takeHome: TakeHomeSettingsSchema,
+  /** Arrival slots and waiting areas (see arrival-settings.ts). */
+  arrival: ArrivalSettingsSchema,
+  /** The funding horizon and notice for continuity plans. */
+  continuity: ContinuitySettingsSchema,
+  /** Peer champions and contacts the clinic offers. */
+  peerSupport: z.array(PeerContactSchema).max(30),
+  /** The service-user portal (off by default). */
+  portal: PortalSettingsSchema,
 });
 export type ClinicSettings = z.infer<typeof ClinicSettingsSchema>;
 
@@ -93,6 +107,11 @@ export function defaultClinicSettings(name: string): ClinicSettings {
     dosingLimits: { ...DEFAULT_DOSING_LIMITS },
     dosing: { ...DEFAULT_DOSING_SETTINGS, injectionSites: [...DEFAULT_DOSING_SETTINGS.injectionSites], blockedSites: [...DEFAULT_DOSING_SETTINGS.blockedSites] },
     monitoring: { ...DEFAULT_MONITORING_SETTINGS, toxicologyPanel: [...DEFAULT_MONITORING_SETTINGS.toxicologyPanel], streetHeroinMarkers: [...DEFAULT_MONITORING_SETTINGS.streetHeroinMarkers] },
+    takeHome: { ...DEFAULT_TAKE_HOME_SETTINGS, criteria: { ...DEFAULT_TAKE_HOME_SETTINGS.criteria } },
+    arrival: { ...DEFAULT_ARRIVAL_SETTINGS, waitingAreas: [] },
+    continuity: { ...DEFAULT_CONTINUITY_SETTINGS },
+    peerSupport: [],
+    portal: { ...DEFAULT_PORTAL_SETTINGS },
   };
 }
 

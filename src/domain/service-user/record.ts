@@ -16,6 +16,8 @@ const optionalText = (max: number) => z.string().trim().max(max).nullable().defa
 
 export const INTERACTING_CLASSES = ['benzodiazepine', 'gabapentinoid', 'opioid', 'other_sedative', 'other'] as const;
 
+export const TRANSPORT_MODES = ['walk', 'bus', 'train', 'tram', 'car', 'lift', 'taxi', 'bicycle', 'other'] as const;
+
 /** Risks of a long QT interval besides methadone: with any of these, an ECG is due (see care/heart-safety.ts). */
 export const HEART_RISKS = [
   'qt_prolonging_medicine',
@@ -104,6 +106,16 @@ export const ServiceUserRecordSchema = z
       .default(null)
       .describe("This person's toxicology schedule in days; null follows the clinic's (weekly by default)"),
     heartRisks: z.array(z.enum(HEART_RISKS)).max(HEART_RISKS.length).default([]).describe('QT risks besides methadone; any of these makes an ECG due'),
+    travel: z
+      .object({
+        minutesOneWay: z.number().int().min(0, 'must be 0 or more').max(600, 'must be at most 600 minutes'),
+        transport: z.array(z.enum(TRANSPORT_MODES)).min(1, 'say how they travel').max(TRANSPORT_MODES.length),
+        changes: z.number().int().min(0).max(10).nullable().default(null).describe('Changes of bus or train each way'),
+        notes: optionalText(300),
+      })
+      .nullable()
+      .default(null)
+      .describe('The journey to the clinic: twice a day, every day, it is the heaviest burden of treatment'),
   })
   .superRefine((r, ctx) => {
     if (r.address === null && !r.noFixedAbode) {
@@ -134,7 +146,7 @@ export function checkServiceUserRecord(input: unknown): Checked<ServiceUserRecor
  */
 export function readStoredRecord(stored: unknown): ServiceUserRecord {
   const r = stored as Partial<ServiceUserRecord>;
-  return { ...r, toxicologyIntervalDays: r.toxicologyIntervalDays ?? null, heartRisks: r.heartRisks ?? [] } as ServiceUserRecord;
+  return { ...r, toxicologyIntervalDays: r.toxicologyIntervalDays ?? null, heartRisks: r.heartRisks ?? [], travel: r.travel ?? null } as ServiceUserRecord;
 }
 
 /** Problems that depend on today's date (a birth date in the future, an implausible age). */

@@ -39,6 +39,10 @@ import { registerDoseSteps, registerPersonDoses } from './dose-steps';
 import { registerDosingExceptions } from './dosing-exceptions';
 import { registerDosingSessions } from './dosing-sessions';
 import { careOperations } from '../care';
+import { takeHomeOperations } from '../take-home';
+import { arrivalOperations } from '../arrival';
+import { continuityOperations } from '../continuity';
+import { portalOperations } from '../portal';
 
 /** Every operation of the API, one file each. */
 export const operations: ((app: App, ctx: AppContext) => void)[] = [
@@ -83,4 +87,8 @@ export const operations: ((app: App, ctx: AppContext) => void)[] = [
   registerDoseList,
   registerDosingExceptions,
   ...careOperations,
+  ...takeHomeOperations,
+  ...arrivalOperations,
+  ...continuityOperations,
+  ...portalOperations,
 ];
