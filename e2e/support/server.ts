@@ -26,6 +26,7 @@ export async function startE2eServer(start: string) {
     OPENHAT_ARGON2_ITERATIONS: '1',
     OPENHAT_LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
     OPENHAT_SESSION_IDLE_MINUTES: '240',
+    ...(process.env.OPENHAT_WEB_DIR ? { OPENHAT_WEB_DIR: process.env.OPENHAT_WEB_DIR } : {}),
   });
   await waitForHealth(port, server, 120_000);
   return {

@@ -4,7 +4,8 @@ import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
 import type { App } from './context';
 
-export const WEB_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+/** The built web app; OPENHAT_WEB_DIR points elsewhere (developers building side by side, e.g. for browser tests). */
+export const WEB_DIR = process.env.OPENHAT_WEB_DIR ? `${process.env.OPENHAT_WEB_DIR.replace(/\/$/, '')}/` : fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
 /**
  * The staff web app, built into dist/web by `npm install`. The server never builds it, so it
