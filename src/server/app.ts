@@ -17,6 +17,7 @@ import { ApiError, errorHandler, sendError } from './errors';
 import { operations } from './operations/index';
 import { installLiveUpdates } from './live';
 import { installWebApp } from './web-app';
+import { PORTAL_COOKIE } from './portal/portal-auth';
 import { IDEMPOTENCY_HEADER, installIdempotency, replayAfterFailure } from './write';
 
 export const API_VERSION = '0.1.0';
@@ -66,10 +67,11 @@ export async function buildApp(ctx: AppContext, options: { loggerInstance?: Fast
         description:
           'Clinical system for Heroin-Assisted Treatment clinics. Errors have one shape: { error: { code, message, field? } }. ' +
           `Sign in with POST /api/v1/auth/login; the session is an HttpOnly cookie (${SESSION_COOKIE}); every write must carry ` +
-          `the ${CSRF_HEADER} header from the sign-in response. Writes on clinic routes accept an ${IDEMPOTENCY_HEADER} header.`,
+          `the ${CSRF_HEADER} header from the sign-in response. Writes on clinic routes accept an ${IDEMPOTENCY_HEADER} header. ` +
+          `Service users sign in to their portal with POST /api/v1/portal/login: its own cookie (${PORTAL_COOKIE}), only for /api/v1/portal/*.`,
       },
       components: {
-        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } },
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE }, portalSession: { type: 'apiKey', in: 'cookie', name: PORTAL_COOKIE } },
       },
     },
     transform: jsonSchemaTransform,

@@ -5,8 +5,9 @@ import { findAuthSession, recordSessionActivity } from '../store/auth-sessions';
 import { getStaff, rolesAt } from '../store/staff';
 import type { App, AppContext, SignedIn } from './context';
 import { clinicNotFound, forbidden, unauthorized } from './errors';
-import { permissions, ruleFor } from './permissions';
+import { permissions, ruleFor, type Rule } from './permissions';
 import { csrfTokenMatches, hashToken } from './auth/tokens';
+import { PORTAL_COOKIE_PATH, resolvePortalSession } from './portal/portal-auth';
 
 export const SESSION_COOKIE = 'openhat_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -23,8 +24,14 @@ export function installAuthorization(app: App, ctx: AppContext): void {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD' || route.url === '*') continue;
-      if (!ruleFor(method, route.url)) {
+      const rule = ruleFor(method, route.url);
+      if (!rule) {
         throw new Error(`route ${method} ${route.url} has no rule in src/server/permissions.ts`);
+      }
+      // Portal routes take a portal session or none; a portal rule anywhere else would let staff in unchecked.
+      const portalRoute = isPortalRoute(route.url);
+      if (portalRoute !== (rule.access === 'portal') && !(portalRoute && rule.access === 'public')) {
+        throw new Error(`route ${method} ${route.url}: portal routes (under ${PORTAL_COOKIE_PATH}/) need a portal or public rule, and only they may have a portal rule`);
       }
       registered.add(`${method} ${route.url}`);
     }
@@ -35,10 +42,11 @@ export function installAuthorization(app: App, ctx: AppContext): void {
   });
 
   app.decorateRequest('auth', null);
+  app.decorateRequest('portal', null);
   app.decorateRequest('rolesHere', null as never);
   app.decorateRequest('actor', null as never);
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     req.rolesHere = [];
     req.actor = {
       staffId: null,
@@ -50,6 +58,13 @@ export function installAuthorization(app: App, ctx: AppContext): void {
     if (!url) return; // not found: Fastify answers 404
     const rule = ruleFor(req.method === 'HEAD' ? 'GET' : req.method, url);
     if (!rule) throw forbidden('This route has no permission rule');
+    // The portal's API never acts for a member of staff, and staff routes never look at a portal session.
+    if (isPortalRoute(url)) {
+      // A shared phone's browser must not keep a copy of anything the portal answered.
+      reply.header('cache-control', 'no-store');
+      return authorizePortal(req, ctx, rule);
+    }
+    if (rule.access === 'portal') throw forbidden('This route has no staff permission rule');
 
     const resolved = await resolveSession(req, ctx);
     if (resolved.signedIn) {
@@ -90,6 +105,39 @@ export function installAuthorization(app: App, ctx: AppContext): void {
       }
     }
   });
+}
+
+const isPortalRoute = (url: string) => url.startsWith(`${PORTAL_COOKIE_PATH}/`);
+
+/**
+ * A portal route: only a portal session counts (its own cookie). Staff get a 403 that says so
+ * (or, as on every route, that they must change their password first); nobody gets a 401. The
+ * same rules as for staff follow: a temporary password must be changed first, and every write
+ * carries the CSRF token derived from the portal session's token.
+ */
+async function authorizePortal(req: FastifyRequest, ctx: AppContext, rule: Rule): Promise<void> {
+  if (rule.access === 'public') return;
+  if (rule.access !== 'portal') throw forbidden('This route has no portal permission rule');
+  const resolved = await resolvePortalSession(req, ctx);
+  const portal = resolved.signedIn;
+  if (!portal) {
+    const staff = (await resolveSession(req, ctx)).signedIn;
+    if (staff?.staff.mustChangePassword) throw forbidden('Change your temporary password before doing anything else', 'password_change_required');
+    if (staff) throw forbidden('The portal is for service users: a staff sign-in cannot use it');
+    throw resolved.reason === 'expired'
+      ? unauthorized('session_expired', 'You have been signed out; sign in again')
+      : unauthorized('not_signed_in', 'Sign in first');
+  }
+  req.portal = portal;
+  if (portal.account.mustChangePassword && !rule.duringPasswordChange) {
+    throw forbidden('Choose your own password before doing anything else', 'password_change_required');
+  }
+  if (!SAFE_METHODS.has(req.method)) {
+    const presented = req.headers[CSRF_HEADER];
+    if (typeof presented !== 'string' || !csrfTokenMatches(portal.sessionToken, presented)) {
+      throw forbidden('Missing or wrong X-CSRF-Token header (take it from the sign-in response or GET /api/v1/portal/session)', 'csrf_token_invalid');
+    }
+  }
 }
 
 type Resolution = { signedIn: SignedIn; reason?: never } | { signedIn: null; reason: 'none' | 'expired' };

@@ -22,6 +22,7 @@ function allows(rule: Rule, role: Role): boolean {
     case 'signed_in':
       return true;
     case 'deployment_admin':
+    case 'portal': // service users only: staff get 403
       return false;
     case 'clinic':
       return rule.roles.includes(role);

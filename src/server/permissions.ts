@@ -15,13 +15,17 @@ import { portalPermissions } from './portal/permissions';
  * - clinic: the listed roles *at the clinic in the URL*. Someone with no role at that clinic is
  *   told it does not exist (404), so a clinic's existence is never revealed to outsiders.
  *
+ * - portal: a service user signed in to the portal (its own cookie and sessions). Only portal
+ *   routes take a portal session, and a portal route takes nothing else: staff get 403.
+ *
  * `duringPasswordChange` marks the few routes usable while a temporary password must be changed.
  */
 export type Rule =
   | { access: 'public' }
   | { access: 'signed_in'; duringPasswordChange?: true }
   | { access: 'deployment_admin' }
-  | { access: 'clinic'; roles: readonly Role[] };
+  | { access: 'clinic'; roles: readonly Role[] }
+  | { access: 'portal'; duringPasswordChange?: true };
 
 const anyone = { access: 'public' } as const;
 const clinic = (...roles: Role[]) => ({ access: 'clinic', roles }) as const;

@@ -1,6 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { Center, Loader } from '@mantine/core';
-import { Navigate, Route, Routes } from 'react-router';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useSession } from './session';
 import { Layout } from './components/Layout';
 import { LoginPage } from './pages/LoginPage';
@@ -18,6 +18,14 @@ const RegisterPage = lazy(() => import('./pages/RegisterPage').then((m) => ({ de
 const WorkListsPage = lazy(() => import('./pages/WorkListsPage').then((m) => ({ default: m.WorkListsPage })));
 const MethadoneImportPage = lazy(() => import('./pages/MethadoneImportPage').then((m) => ({ default: m.MethadoneImportPage })));
 const AdminPage = lazy(() => import('./pages/AdminPage').then((m) => ({ default: m.AdminPage })));
+const ArrivalsPage = lazy(() => import('./pages/ArrivalsPage').then((m) => ({ default: m.ArrivalsPage })));
+const TravelReportPage = lazy(() => import('./pages/TravelReportPage').then((m) => ({ default: m.TravelReportPage })));
+const ContinuityPage = lazy(() => import('./continuity/ContinuityPage').then((m) => ({ default: m.ContinuityPage })));
+const ContinuityPlanPage = lazy(() => import('./continuity/PlanPage').then((m) => ({ default: m.PlanPage })));
+const PeerSupportPage = lazy(() => import('./continuity/PeerSupportPage').then((m) => ({ default: m.PeerSupportPage })));
+
+// The service-user portal (/portal/*) is its own small app with its own sign-in.
+const PortalApp = lazy(() => import('./portal/PortalApp').then((m) => ({ default: m.PortalApp })));
 
 const loading = (
   <Center h="50vh">
@@ -27,6 +35,14 @@ const loading = (
 
 export function App() {
   const { info, loading: starting } = useSession();
+  const { pathname } = useLocation();
+  if (pathname === '/portal' || pathname.startsWith('/portal/')) {
+    return (
+      <Suspense fallback={loading}>
+        <PortalApp />
+      </Suspense>
+    );
+  }
   if (starting) {
     return (
       <Center h="100vh">
@@ -58,6 +74,11 @@ export function App() {
           <Route path="/prescribing" element={<PrescribingPage />} />
           <Route path="/register" element={<RegisterPage />} />
           <Route path="/admin" element={<AdminPage />} />
+          <Route path="/arrivals" element={<ArrivalsPage />} />
+          <Route path="/reports/travel" element={<TravelReportPage />} />
+          <Route path="/continuity" element={<ContinuityPage />} />
+          <Route path="/continuity/plans/:recordId" element={<ContinuityPlanPage />} />
+          <Route path="/peer-support" element={<PeerSupportPage />} />
           <Route path="/password" element={<ChangePasswordPage />} />
           <Route path="*" element={<Navigate to="/today" replace />} />
         </Routes>

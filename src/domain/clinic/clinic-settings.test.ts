@@ -14,6 +14,14 @@ describe('clinic settings', () => {
     expect(result.ok).toBe(true);
   });
 
+  it('refuses two waiting areas with one code, and a QTc warning above its limit, naming the fields', () => {
+    const s = defaultClinicSettings('Test');
+    const area = { code: 'quiet_room', name: 'Quiet room', capacity: 4, purpose: null };
+    const checked = checkClinicSettings({ ...s, arrival: { ...s.arrival, waitingAreas: [area, { ...area, name: 'Other' }] }, monitoring: { ...s.monitoring, qtcWarningMs: 520 } });
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) expect(checked.problems.map((p) => p.field)).toEqual(['monitoring.qtcWarningMs', 'arrival.waitingAreas[1].code']);
+  });
+
   it('names the field for a bad time zone', () => {
     const settings = { ...defaultClinicSettings('X'), timeZone: 'Europe/Londn' };
     expect(problemsOf(settings)).toEqual([

@@ -5,6 +5,7 @@ import { DEFAULT_DOSING_SETTINGS, DosingSettingsSchema } from '../dosing/dosing-
 import { DEFAULT_MONITORING_SETTINGS, MonitoringSettingsSchema, monitoringSettingsProblems } from '../care/monitoring-settings';
 import { DEFAULT_TAKE_HOME_SETTINGS, TakeHomeSettingsSchema } from '../take-home/take-home-settings';
 import { ArrivalSettingsSchema, DEFAULT_ARRIVAL_SETTINGS } from '../arrival/arrival-settings';
+import { arrivalSettingsProblems } from '../arrival/allocation';
 import { ContinuitySettingsSchema, DEFAULT_CONTINUITY_SETTINGS, PeerContactSchema } from '../continuity/continuity-settings';
 import { DEFAULT_PORTAL_SETTINGS, PortalSettingsSchema } from '../portal/portal-settings';
 import { DEFAULT_TIME_ZONE, WALL_TIME_PATTERN, formatMinutes, isKnownTimeZone, minutesOfDay } from '../time/zone';
@@ -140,6 +141,7 @@ export function checkClinicSettings(input: unknown): Checked<ClinicSettings> {
     ...dosingLimitsProblems(settings.dosingLimits).map((p) => ({ ...p, field: `dosingLimits.${p.field}` })),
     ...criteriaProblems(settings),
     ...monitoringSettingsProblems(settings.monitoring),
+    ...arrivalSettingsProblems(settings.arrival),
     ...(settings.dosing.breathAlcoholReduceMgPerL > settings.dosing.breathAlcoholRefuseMgPerL
       ? [{ field: 'dosing.breathAlcoholReduceMgPerL', message: 'the threshold to reduce must not be above the threshold to refuse' }]
       : []),

@@ -6,6 +6,7 @@ import { harmReductionRules } from '../../domain/care/harm-reduction';
 import { carePlanRules } from '../../domain/care/care-plan';
 import { methadoneRules } from '../../domain/care/methadone';
 import { heartSafetyRules } from '../../domain/care/heart-safety';
+import { continuityRules } from '../../domain/continuity/continuity-rules';
 
 /**
  * Every area of monitoring and care whose pure rules produce work-list items and alerts at the
@@ -19,4 +20,5 @@ export const CARE_RULES: readonly { area: string; rules: CareRules }[] = [
   { area: 'care plans', rules: carePlanRules },
   { area: 'methadone', rules: methadoneRules },
   { area: 'heart safety', rules: heartSafetyRules },
+  { area: 'continuity', rules: continuityRules },
 ];

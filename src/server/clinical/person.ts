@@ -14,6 +14,8 @@ import type { DoseHistoryItem } from '../../domain/dosing/dose-history';
 import type { DoseRow } from '../../store/dosing';
 import { Temporal as T } from 'temporal-polyfill';
 import { notFound } from '../errors';
+import type { CoveredSession } from '../../domain/take-home/cover';
+import { personTakeHomeCover } from '../take-home/state';
 
 /** Everything the clinical rules need to know about one person, read inside the write's transaction. */
 export interface PersonState {
@@ -32,6 +34,8 @@ export interface PersonState {
   /** The latest review: when, and the "next review due" date it set (null before the first review). */
   lastReview: { reviewedAt: T.Instant; nextReviewDue: string } | null;
   missed: { consecutiveMissed: number; retitrationLocked: boolean };
+  /** Sessions covered by take-home supplies: the dose for them is at home, so none at the clinic. */
+  takeHomeCovered: CoveredSession[];
 }
 
 /** Today's date at the clinic. */
@@ -70,5 +74,6 @@ export async function readPerson(tx: Orm, clinicId: string, serviceUserId: strin
     lastRetitrationPlanAt,
     lastReview: reviews[0] ? { reviewedAt: T.Instant.fromEpochMilliseconds(reviews[0].reviewedAt.getTime()), nextReviewDue: reviews[0].nextReviewDue } : null,
     missed: missedDoses(history, settings.dosing.missedDosesForRetitration, lastRetitrationPlanAt),
+    takeHomeCovered: await personTakeHomeCover(tx, clinicId, serviceUserId, settings),
   };
 }

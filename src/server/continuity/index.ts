@@ -1,4 +1,6 @@
 import type { App, AppContext } from '../context';
+import { registerContinuity } from './continuity';
+import { registerContinuityPlans } from './continuity-plans';
 
 /** This area's operations, one file each. */
-export const continuityOperations: ((app: App, ctx: AppContext) => void)[] = [];
+export const continuityOperations: ((app: App, ctx: AppContext) => void)[] = [registerContinuity, registerContinuityPlans];

@@ -6,6 +6,7 @@ import { versionInForce } from '../../domain/prescription/versions';
 import { refuse } from '../../domain/refusal';
 import type { ExceptionRow } from '../../store/dosing';
 import type { PersonState } from '../clinical/person';
+import { takeHomeDoseRefusals } from '../../domain/take-home/cover';
 
 /** Everything the dose rules need about one person at one session, from their locked state. */
 export function doseContext(
@@ -35,7 +36,8 @@ export function doseContext(
     session: { code: session.code, opens: session.opens, closes: session.closes },
     windowOverrideUntil: override ?? null,
     prescription: versionInForce(person.prescriptions, now)?.content ?? null,
-    episodeRefusals,
+    // A session covered by a take-home supply is not dosed at the clinic (issue 8).
+    episodeRefusals: [...episodeRefusals, ...takeHomeDoseRefusals(person.takeHomeCovered, session.clinicDate, session.code)],
     limits: person.settings.dosingLimits,
     minimumIntervalMinutes: person.settings.minimumDoseIntervalMinutes,
     history: person.history,

@@ -5,10 +5,12 @@ import { mayBeDosedUnder, versionInForce } from '../../domain/prescription/versi
 import { clinicEpisodes } from '../../store/episodes';
 import { clinicPrescriptions } from '../../store/prescriptions';
 import type { Orm } from '../../store/database';
+import { takeHomeCoveredAt } from '../take-home/state';
 
 /**
  * Who is expected at a session: in treatment, not away, with an active prescription in force at
- * the session that includes it and covers the day.
+ * the session that includes it and covers the day, and no take-home supply covering the session
+ * (their dose for it is at home: they are neither expected nor, if they stay away, missed).
  */
 export async function expectedAt(
   orm: Orm,
@@ -20,15 +22,16 @@ export async function expectedAt(
 ): Promise<string[]> {
   const episodes = await clinicEpisodes(orm, clinicId);
   const prescriptions = await clinicPrescriptions(orm, clinicId);
+  const takeHome = await takeHomeCoveredAt(orm, clinicId, settings, clinicDate, sessionCode);
   const expected: string[] = [];
   for (const e of episodes) {
     if (!TREATMENT_STATES.has(e.episode.state) || e.episode.absence) continue;
     const inForce = versionInForce(prescriptions.filter((p) => p.serviceUserId === e.serviceUserId), at);
     if (!inForce || !mayBeDosedUnder(inForce.content, clinicDate).ok) continue;
     if (!inForce.content.diamorphine.sessions.includes(sessionCode)) continue;
+    if (takeHome.has(e.serviceUserId)) continue;
     expected.push(e.serviceUserId);
   }
-  void settings;
   return expected;
 }
 

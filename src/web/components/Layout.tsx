@@ -4,12 +4,17 @@ import { useDisclosure } from '@mantine/hooks';
 import { NavLink as RouterLink, useLocation } from 'react-router';
 import { useSession, type Role } from '../session';
 import { useLiveUpdates } from '../live';
+import { ContinuityBanner } from '../continuity/ContinuityBanner';
 
 const LINKS: { to: string; label: string; roles: Role[] }[] = [
   { to: '/today', label: 'Today', roles: ['admin', 'prescriber', 'nurse', 'hca', 'keyworker', 'cd_accountable'] },
   { to: '/people', label: 'Service users', roles: ['admin', 'prescriber', 'nurse', 'hca', 'keyworker', 'cd_accountable'] },
   { to: '/work-lists', label: 'Work lists', roles: ['admin', 'prescriber', 'nurse', 'hca', 'keyworker'] },
+  { to: '/arrivals', label: 'Arrivals', roles: ['admin', 'prescriber', 'nurse', 'hca', 'keyworker', 'cd_accountable'] },
+  { to: '/reports/travel', label: 'Travel burden', roles: ['admin', 'prescriber', 'nurse', 'keyworker'] },
   { to: '/prescribing', label: 'Prescribing', roles: ['prescriber'] },
+  { to: '/continuity', label: 'Continuity', roles: ['admin', 'prescriber', 'nurse', 'hca', 'keyworker', 'cd_accountable'] },
+  { to: '/peer-support', label: 'Peer support', roles: ['admin', 'prescriber', 'nurse', 'hca', 'keyworker', 'cd_accountable'] },
   { to: '/methadone-import', label: 'Pharmacy import', roles: ['admin', 'nurse', 'prescriber'] },
   { to: '/register', label: 'CD register', roles: ['admin', 'prescriber', 'nurse', 'cd_accountable'] },
   { to: '/admin', label: 'Administration', roles: ['admin'] },
@@ -74,7 +79,10 @@ export function Layout({ children }: { children: ReactNode }) {
         </Stack>
       </AppShell.Navbar>
       <AppShell.Main>
-        <main>{children}</main>
+        <main>
+          <ContinuityBanner />
+          {children}
+        </main>
       </AppShell.Main>
     </AppShell>
   );

@@ -4,6 +4,9 @@ import { Badge, Button, Card, Checkbox, FileInput, Grid, Group, Image, Loader, N
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams, useSearchParams } from 'react-router';
 import { CareTab } from '../care/CareTab';
+import { TakeHomePanel } from '../take-home/TakeHomePanel';
+import { PortalCard } from '../portal/PortalCard';
+import { PersonArrivalCards } from '../arrival/PersonArrivalCards';
 import { ApiFailure, get, post } from '../api';
 import { useClinicPath, useSession } from '../session';
 import { ErrorNote } from '../components/ErrorNote';
@@ -93,6 +96,7 @@ export function PersonPage() {
           <Tabs.Tab value="timeline">Doses</Tabs.Tab>
           <Tabs.Tab value="charts">Charts</Tabs.Tab>
           <Tabs.Tab value="care">Monitoring and care</Tabs.Tab>
+          <Tabs.Tab value="take-home">Take-home</Tabs.Tab>
           <Tabs.Tab value="prescriptions">Prescriptions</Tabs.Tab>
           <Tabs.Tab value="reviews">Reviews</Tabs.Tab>
           <Tabs.Tab value="treatment">Treatment</Tabs.Tab>
@@ -133,6 +137,9 @@ export function PersonPage() {
         <Tabs.Panel value="care" pt="sm">
           <CareTab serviceUserId={serviceUserId} keyworkerStaffId={(d.record.keyworkerStaffId as string | null | undefined) ?? null} />
         </Tabs.Panel>
+        <Tabs.Panel value="take-home" pt="sm">
+          <TakeHomePanel serviceUserId={serviceUserId} />
+        </Tabs.Panel>
         <Tabs.Panel value="prescriptions" pt="sm">
           <Stack>
             <Table aria-label="Prescription versions">
@@ -161,12 +168,16 @@ export function PersonPage() {
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="treatment" pt="sm">
-          <EpisodeActions detail={d} />
+          <Stack>
+            <EpisodeActions detail={d} />
+            <PortalCard serviceUserId={serviceUserId} />
+          </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="details" pt="sm">
           <Stack>
             <Table><Table.Tbody>{Object.entries(d.record).filter(([, v]) => v !== null && !(Array.isArray(v) && v.length === 0)).map(([k, v]) => <Table.Tr key={k}><Table.Th scope="row">{k}</Table.Th><Table.Td>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</Table.Td></Table.Tr>)}</Table.Tbody></Table>
             {s.has('admin', 'prescriber', 'nurse', 'hca', 'keyworker') && <PhotoUpload serviceUserId={serviceUserId} />}
+            <PersonArrivalCards serviceUserId={serviceUserId} />
           </Stack>
         </Tabs.Panel>
       </Tabs>

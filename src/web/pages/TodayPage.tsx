@@ -6,6 +6,7 @@ import { get } from '../api';
 import { useClinicPath, useSession } from '../session';
 import { StatusBadge } from '../components/StatusBadge';
 import { clinicTime, countdown } from '../time';
+import { ArrivalCell, useArrivalsToday, type Placement } from '../arrival/arrivals';
 
 export interface DoseListEntry {
   serviceUserId: string;
@@ -38,7 +39,7 @@ export function useNow(intervalMs = 1000) {
   return now;
 }
 
-export function DoseListTable({ entries, timeZone, sessionId }: { entries: DoseListEntry[]; timeZone: string; sessionId?: string }) {
+export function DoseListTable({ entries, timeZone, sessionId, arrivals }: { entries: DoseListEntry[]; timeZone: string; sessionId?: string; arrivals?: Map<string, Placement> | undefined }) {
   const now = useNow();
   if (entries.length === 0) return <Text c="gray.7">Nobody is expected at this session.</Text>;
   return (
@@ -46,6 +47,7 @@ export function DoseListTable({ entries, timeZone, sessionId }: { entries: DoseL
       <Table.Thead>
         <Table.Tr>
           <Table.Th scope="col">Person</Table.Th>
+          {arrivals && <Table.Th scope="col">Slot · area</Table.Th>}
           <Table.Th scope="col">Status</Table.Th>
           <Table.Th scope="col">Dose now</Table.Th>
           <Table.Th scope="col">Next possible</Table.Th>
@@ -60,6 +62,11 @@ export function DoseListTable({ entries, timeZone, sessionId }: { entries: DoseL
                 {e.displayName}
               </Anchor>
             </Table.Td>
+            {arrivals && (
+              <Table.Td>
+                <ArrivalCell placement={arrivals.get(e.serviceUserId)} />
+              </Table.Td>
+            )}
             <Table.Td>
               <Group gap="xs">
                 <StatusBadge status={e.status} />
@@ -120,6 +127,7 @@ function SessionCard({ code, label, session }: { code: string; label: string; se
   const s = useSession();
   const path = useClinicPath();
   const list = useQuery({ queryKey: ['dose-list', s.clinicId, code], queryFn: () => get<{ entries: DoseListEntry[] }>(path(`/dose-list?session=${code}`)) });
+  const arrivals = useArrivalsToday(code);
   return (
     <Card withBorder component="section" aria-label={`Session ${code}`}>
       <Group justify="space-between" mb="sm">
@@ -143,7 +151,7 @@ function SessionCard({ code, label, session }: { code: string; label: string; se
           )
         )}
       </Group>
-      {list.isLoading ? <Loader size="sm" aria-label="Loading" /> : <DoseListTable entries={list.data?.entries ?? []} timeZone={s.timeZone} />}
+      {list.isLoading ? <Loader size="sm" aria-label="Loading" /> : <DoseListTable entries={list.data?.entries ?? []} timeZone={s.timeZone} arrivals={arrivals} />}
     </Card>
   );
 }
