@@ -4,6 +4,10 @@ import { takeHomePermissions } from './take-home/permissions';
 import { arrivalPermissions } from './arrival/permissions';
 import { continuityPermissions } from './continuity/permissions';
 import { portalPermissions } from './portal/permissions';
+import { reportsPermissions } from './reports/permissions';
+import { fhirPermissions } from './fhir/permissions';
+import { exportsPermissions } from './exports/permissions';
+import { importsPermissions } from './imports/permissions';
 
 /**
  * Who may call what: the one table the server enforces and the tests are generated from.
@@ -146,6 +150,12 @@ export const permissions = {
   ...arrivalPermissions,
   ...continuityPermissions,
   ...portalPermissions,
+
+  // Reporting and interoperability (issue 9).
+  ...reportsPermissions,
+  ...fhirPermissions,
+  ...exportsPermissions,
+  ...importsPermissions,
 } as const satisfies Record<string, Rule>;
 
 export type RouteKey = keyof typeof permissions;

@@ -5,6 +5,7 @@ import type { PrescriptionContent } from '../prescription/prescription';
 import type { PreDoseAlert, ServiceUserRecord } from '../service-user/record';
 import type { CareRecord } from './care-record';
 import type { WorkItem } from './work-list';
+import type { TakeHomeCareFacts } from '../take-home/rules';
 
 /**
  * What the monitoring and care rules know about one person: plain data, gathered by the server,
@@ -29,6 +30,8 @@ export interface PersonInCare {
   records: CareRecord[];
   /** Breath alcohol readings taken in pre-dose assessments (they count as breath tests). */
   assessmentBreathTests: { at: string; mgPerL: number }[];
+  /** For people holding take-home doses: the dose history the take-home rules need (see take-home/rules.ts). */
+  takeHomeFacts?: TakeHomeCareFacts;
 }
 
 export interface CareRuleInput {

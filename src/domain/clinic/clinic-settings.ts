@@ -8,6 +8,7 @@ import { ArrivalSettingsSchema, DEFAULT_ARRIVAL_SETTINGS } from '../arrival/arri
 import { arrivalSettingsProblems } from '../arrival/allocation';
 import { ContinuitySettingsSchema, DEFAULT_CONTINUITY_SETTINGS, PeerContactSchema } from '../continuity/continuity-settings';
 import { DEFAULT_PORTAL_SETTINGS, PortalSettingsSchema } from '../portal/portal-settings';
+import { DEFAULT_REPORTING_SETTINGS, ReportingSettingsSchema } from '../reporting/reporting-settings';
 import { DEFAULT_TIME_ZONE, WALL_TIME_PATTERN, formatMinutes, isKnownTimeZone, minutesOfDay } from '../time/zone';
 import type { Checked, FieldProblem } from '../validation';
 import { zodProblems } from '../validation';
@@ -87,6 +88,8 @@ export const ClinicSettingsSchema = z.object({
   peerSupport: z.array(PeerContactSchema).max(30),
   /** The service-user portal (off by default). */
   portal: PortalSettingsSchema,
+  /** Reports for commissioners: small-number suppression (see reporting-settings.ts). */
+  reporting: ReportingSettingsSchema,
 });
 export type ClinicSettings = z.infer<typeof ClinicSettingsSchema>;
 
@@ -113,6 +116,7 @@ export function defaultClinicSettings(name: string): ClinicSettings {
     continuity: { ...DEFAULT_CONTINUITY_SETTINGS },
     peerSupport: [],
     portal: { ...DEFAULT_PORTAL_SETTINGS },
+    reporting: { ...DEFAULT_REPORTING_SETTINGS },
   };
 }
 

@@ -7,6 +7,7 @@ import { carePlanRules } from '../../domain/care/care-plan';
 import { methadoneRules } from '../../domain/care/methadone';
 import { heartSafetyRules } from '../../domain/care/heart-safety';
 import { continuityRules } from '../../domain/continuity/continuity-rules';
+import { takeHomeRules } from '../../domain/take-home/rules';
 
 /**
  * Every area of monitoring and care whose pure rules produce work-list items and alerts at the
@@ -21,4 +22,5 @@ export const CARE_RULES: readonly { area: string; rules: CareRules }[] = [
   { area: 'methadone', rules: methadoneRules },
   { area: 'heart safety', rules: heartSafetyRules },
   { area: 'continuity', rules: continuityRules },
+  { area: 'take-home', rules: takeHomeRules },
 ];

@@ -2,6 +2,8 @@ import { Temporal } from 'temporal-polyfill';
 import { readStoredClinicSettings, type ClinicSettings } from '../../domain/clinic/clinic-settings';
 import { CARE_RECORD_KINDS, type CareRecord } from '../../domain/care/care-record';
 import type { PersonInCare } from '../../domain/care/person-in-care';
+import { readPerson } from '../clinical/person';
+import { takeHomeCareFacts } from '../take-home/state';
 import type { DoseEvent } from '../../domain/dosing/dose-record';
 import { TREATMENT_STATES } from '../../domain/episode/episode-event';
 import { versionInForce } from '../../domain/prescription/versions';
@@ -65,6 +67,19 @@ function personInCare(
   };
 }
 
+/** Someone holding take-home doses that are not over yet. */
+const holdsTakeHome = (p: PersonInCare, today: string) => p.records.some((r) => r.kind === 'take_home_supply' && String((r.data as { toDate?: string }).toDate ?? '') >= today);
+
+/**
+ * The take-home rules must see refusals, missed doses, the lock and absences since the person was
+ * authorised, which PersonInCare does not carry: read them for the few people holding take-home doses.
+ */
+async function attachTakeHomeFacts(orm: Orm, clinicId: string, person: PersonInCareWithName, stored: StoredEpisode | null, settings: ClinicSettings, today: string, now: Temporal.Instant) {
+  if (!holdsTakeHome(person, today)) return;
+  const state = await readPerson(orm, clinicId, person.serviceUserId, now);
+  person.takeHomeFacts = await takeHomeCareFacts(orm, clinicId, person.serviceUserId, stored, settings, today, state.missed.retitrationLocked);
+}
+
 /** Everyone at the clinic (with an episode or care records), as the monitoring and care rules see them. */
 export async function clinicCare(orm: Orm, clinicId: string, now: Temporal.Instant): Promise<ClinicCare> {
   const settings = readStoredClinicSettings((await currentSettings(orm, clinicId))!.settings);
@@ -88,15 +103,11 @@ export async function clinicCare(orm: Orm, clinicId: string, now: Temporal.Insta
   for (const d of doses) {
     breathOf.set(d.dose.serviceUserId, [...(breathOf.get(d.dose.serviceUserId) ?? []), ...assessmentBreathTests(d.events)]);
   }
-  return {
-    clinicId,
-    settings,
-    today: today.toString(),
-    now,
-    people: people.map((v) =>
-      personInCare(v, episodeOf.get(v.serviceUserId) ?? null, rxOf.get(v.serviceUserId) ?? [], recordsOf.get(v.serviceUserId) ?? [], breathOf.get(v.serviceUserId) ?? [], settings.timeZone, now),
-    ),
-  };
+  const inCare = people.map((v) =>
+    personInCare(v, episodeOf.get(v.serviceUserId) ?? null, rxOf.get(v.serviceUserId) ?? [], recordsOf.get(v.serviceUserId) ?? [], breathOf.get(v.serviceUserId) ?? [], settings.timeZone, now),
+  );
+  for (const p of inCare) await attachTakeHomeFacts(orm, clinicId, p, episodeOf.get(p.serviceUserId) ?? null, settings, today.toString(), now);
+  return { clinicId, settings, today: today.toString(), now, people: inCare };
 }
 
 /** One person, as the monitoring and care rules see them (inside a transaction, pass its handle). */
@@ -106,14 +117,16 @@ export async function onePersonInCare(orm: Orm, clinicId: string, serviceUserId:
   const settings = readStoredClinicSettings((await currentSettings(orm, clinicId))!.settings);
   const today = clinicDate(now, settings.timeZone).toString();
   const doses = (await clinicDoses(orm, clinicId, Temporal.PlainDate.from(today).subtract({ days: BREATH_LOOKBACK_DAYS }).toString(), today)).filter((d) => d.dose.serviceUserId === serviceUserId);
+  const stored = await latestEpisode(orm, clinicId, serviceUserId);
   const person = personInCare(
     version,
-    await latestEpisode(orm, clinicId, serviceUserId),
+    stored,
     await prescriptionHistory(orm, clinicId, serviceUserId),
     await personCareRecords(orm, clinicId, serviceUserId, CARE_RECORD_KINDS),
     doses.flatMap((d) => assessmentBreathTests(d.events)),
     settings.timeZone,
     now,
   );
+  await attachTakeHomeFacts(orm, clinicId, person, stored, settings, today, now);
   return { settings, today, person };
 }

@@ -90,6 +90,18 @@ describe.skipIf(postgresSkipped())('an evening (third) dose', () => {
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     expect(ok.body.content.diamorphine.sessions).toEqual(['AM', 'PM', 'EVE']);
 
+    // The clinic cannot now drop the evening session: her doses would silently stop. Nothing written.
+    const latest = await clinic.admin.client.get(clinic.url());
+    const dropped = await clinic.admin.client.put(clinic.url('/settings'), {
+      expectedVersion: latest.body.settingsVersion,
+      reason: 'no more evening session',
+      settings: { ...latest.body.settings, sessions: latest.body.settings.sessions.slice(0, 2) },
+    });
+    expect(dropped.status).toBe(422);
+    expect(dropped.body.error).toMatchObject({ code: 'session_in_use', field: 'settings.sessions' });
+    expect(dropped.body.error.message).toContain('1 person');
+    expect((await clinic.admin.client.get(clinic.url())).body.settingsVersion).toBe(latest.body.settingsVersion);
+
     // The afternoon dose at 15:10 (the end of PM)...
     t.clock.set('2026-03-02T15:10:00Z');
     await signInAgain(nurse, hca);

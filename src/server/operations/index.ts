@@ -43,6 +43,10 @@ import { takeHomeOperations } from '../take-home';
 import { arrivalOperations } from '../arrival';
 import { continuityOperations } from '../continuity';
 import { portalOperations } from '../portal';
+import { reportsOperations } from '../reports';
+import { fhirOperations } from '../fhir';
+import { exportsOperations } from '../exports';
+import { importsOperations } from '../imports';
 
 /** Every operation of the API, one file each. */
 export const operations: ((app: App, ctx: AppContext) => void)[] = [
@@ -91,4 +95,8 @@ export const operations: ((app: App, ctx: AppContext) => void)[] = [
   ...arrivalOperations,
   ...continuityOperations,
   ...portalOperations,
+  ...reportsOperations,
+  ...fhirOperations,
+  ...exportsOperations,
+  ...importsOperations,
 ];

@@ -1,0 +1,4 @@
+import type { App, AppContext } from '../context';
+
+/** This area's operations, one file each. */
+export const importsOperations: ((app: App, ctx: AppContext) => void)[] = [];
