@@ -9,6 +9,7 @@ import { TodayPage } from './pages/TodayPage';
 import { SessionPage } from './pages/SessionPage';
 import { AssessPage, DosePage } from './pages/DosePage';
 import { PeoplePage } from './pages/PeoplePage';
+import { CommissionerLanding } from './pages/CommissionerLanding';
 
 // The hatch's screens load with the app; the record (with its charts), prescribing, the register and
 // admin load when first opened, so the first screen at the hatch comes up sooner.
@@ -17,8 +18,11 @@ const PrescribingPage = lazy(() => import('./pages/PrescribingPage').then((m) =>
 const RegisterPage = lazy(() => import('./pages/RegisterPage').then((m) => ({ default: m.RegisterPage })));
 const WorkListsPage = lazy(() => import('./pages/WorkListsPage').then((m) => ({ default: m.WorkListsPage })));
 const MethadoneImportPage = lazy(() => import('./pages/MethadoneImportPage').then((m) => ({ default: m.MethadoneImportPage })));
+const ImportsPage = lazy(() => import('./pages/ImportsPage').then((m) => ({ default: m.ImportsPage })));
+const ExportsPage = lazy(() => import('./pages/ExportsPage').then((m) => ({ default: m.ExportsPage })));
 const AdminPage = lazy(() => import('./pages/AdminPage').then((m) => ({ default: m.AdminPage })));
 const ArrivalsPage = lazy(() => import('./pages/ArrivalsPage').then((m) => ({ default: m.ArrivalsPage })));
+const ReportsPage = lazy(() => import('./pages/ReportsPage').then((m) => ({ default: m.ReportsPage })));
 const TravelReportPage = lazy(() => import('./pages/TravelReportPage').then((m) => ({ default: m.TravelReportPage })));
 const ContinuityPage = lazy(() => import('./continuity/ContinuityPage').then((m) => ({ default: m.ContinuityPage })));
 const ContinuityPlanPage = lazy(() => import('./continuity/PlanPage').then((m) => ({ default: m.PlanPage })));
@@ -63,7 +67,7 @@ export function App() {
       <Suspense fallback={loading}>
         <Routes>
           <Route path="/" element={<Navigate to="/today" replace />} />
-          <Route path="/today" element={<TodayPage />} />
+          <Route path="/today" element={<CommissionerLanding><TodayPage /></CommissionerLanding>} />
           <Route path="/sessions/:sessionId" element={<SessionPage />} />
           <Route path="/sessions/:sessionId/assess/:serviceUserId" element={<AssessPage />} />
           <Route path="/doses/:doseId" element={<DosePage />} />
@@ -71,11 +75,14 @@ export function App() {
           <Route path="/people/:serviceUserId" element={<PersonPage />} />
           <Route path="/work-lists" element={<WorkListsPage />} />
           <Route path="/methadone-import" element={<MethadoneImportPage />} />
+          <Route path="/imports" element={<ImportsPage />} />
+          <Route path="/exports" element={<ExportsPage />} />
           <Route path="/prescribing" element={<PrescribingPage />} />
           <Route path="/register" element={<RegisterPage />} />
           <Route path="/admin" element={<AdminPage />} />
           <Route path="/arrivals" element={<ArrivalsPage />} />
           <Route path="/reports/travel" element={<TravelReportPage />} />
+          <Route path="/reports" element={<ReportsPage />} />
           <Route path="/continuity" element={<ContinuityPage />} />
           <Route path="/continuity/plans/:recordId" element={<ContinuityPlanPage />} />
           <Route path="/peer-support" element={<PeerSupportPage />} />

@@ -11,11 +11,14 @@ const LINKS: { to: string; label: string; roles: Role[] }[] = [
   { to: '/people', label: 'Service users', roles: ['admin', 'prescriber', 'nurse', 'hca', 'keyworker', 'cd_accountable'] },
   { to: '/work-lists', label: 'Work lists', roles: ['admin', 'prescriber', 'nurse', 'hca', 'keyworker'] },
   { to: '/arrivals', label: 'Arrivals', roles: ['admin', 'prescriber', 'nurse', 'hca', 'keyworker', 'cd_accountable'] },
+  { to: '/reports', label: 'Reports', roles: ['commissioner', 'admin'] },
   { to: '/reports/travel', label: 'Travel burden', roles: ['admin', 'prescriber', 'nurse', 'keyworker'] },
   { to: '/prescribing', label: 'Prescribing', roles: ['prescriber'] },
   { to: '/continuity', label: 'Continuity', roles: ['admin', 'prescriber', 'nurse', 'hca', 'keyworker', 'cd_accountable'] },
   { to: '/peer-support', label: 'Peer support', roles: ['admin', 'prescriber', 'nurse', 'hca', 'keyworker', 'cd_accountable'] },
   { to: '/methadone-import', label: 'Pharmacy import', roles: ['admin', 'nurse', 'prescriber'] },
+  { to: '/imports', label: 'Imports', roles: ['admin', 'prescriber'] },
+  { to: '/exports', label: 'National return & research', roles: ['admin'] },
   { to: '/register', label: 'CD register', roles: ['admin', 'prescriber', 'nurse', 'cd_accountable'] },
   { to: '/admin', label: 'Administration', roles: ['admin'] },
 ];
@@ -25,6 +28,12 @@ export function Layout({ children }: { children: ReactNode }) {
   const s = useSession();
   const [open, { toggle, close }] = useDisclosure();
   const location = useLocation();
+  const mine = LINKS.filter((l) => s.has(...l.roles));
+  // The most specific link for this page: /reports/travel is Travel burden, not Reports.
+  const activeLink = mine
+    .map((l) => l.to)
+    .filter((to) => location.pathname === to || location.pathname.startsWith(`${to}/`))
+    .sort((a, b) => b.length - a.length)[0];
   useLiveUpdates(s.clinicId);
   return (
     <AppShell header={{ height: 64 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !open } }} padding="md">
@@ -63,13 +72,13 @@ export function Layout({ children }: { children: ReactNode }) {
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main">
         <Stack gap={4}>
-          {LINKS.filter((l) => s.has(...l.roles)).map((l) => (
+          {mine.map((l) => (
             <NavLink
               key={l.to}
               component={RouterLink}
               to={l.to}
               label={l.label}
-              active={location.pathname.startsWith(l.to)}
+              active={l.to === activeLink}
               color="blue.9"
               variant="filled"
               onClick={close}
