@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { EMERGENCY_ITEMS } from '../src/domain/dosing/session-rules';
-import { ApiClient } from './support/api';
+import { addStaff, ApiClient, licensePrescriber } from './support/api';
 import { browserAvailable, choose, expectAccessible, launch, screenshot, signInAs } from './support/browser';
 import { ADMIN, startE2eServer } from './support/server';
 
@@ -49,13 +49,9 @@ describe.skipIf(!browserAvailable())('arrival slots and waiting areas in a brows
       ['hca', 'Harry Assistant', ['hca']],
       ['doctor', 'Dr Pat Prescriber', ['prescriber']],
     ] as const) {
-      const added = await admin.post(c('/staff'), { email: `${key}@e2e.test`, displayName: name, roles, temporaryPassword: 'temporary pass phrase' });
-      staff[key] = { email: `${key}@e2e.test`, staffId: added.staff.staffId };
-      const self = new ApiClient(server.base);
-      await self.signIn(`${key}@e2e.test`, 'temporary pass phrase');
-      await self.post('/api/v1/auth/password', { currentPassword: 'temporary pass phrase', newPassword: PASSWORD });
+      staff[key] = await addStaff(admin, clinicId, key, name, roles, PASSWORD);
     }
-    await admin.patch(c(`/staff/${staff.doctor!.staffId}`), { professionalBody: 'GMC', registrationNumber: '7654321', homeOfficeLicenceNumber: 'HO/1', homeOfficeLicenceExpiry: '2027-12-31' });
+    await licensePrescriber(admin, clinicId, staff.doctor!.staffId);
 
     // Slots every 30 minutes with two places, a main room and a quiet room (PUT /settings).
     const clinic = await admin.get(c(''));

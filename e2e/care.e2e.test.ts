@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ApiClient } from './support/api';
+import { addStaff, ApiClient, licensePrescriber } from './support/api';
 import { browserAvailable, choose, expectAccessible, launch, screenshot, signInAs } from './support/browser';
 import { ADMIN, startE2eServer } from './support/server';
 
@@ -65,13 +65,9 @@ describe.skipIf(!browserAvailable())('monitoring and care in a browser', () => {
       ['doctor', 'Dr Pat Prescriber', ['prescriber']],
       ['keyworker', 'Kim Keyworker', ['keyworker']],
     ] as const) {
-      const added = await admin.post(c('/staff'), { email: `${key}@e2e.test`, displayName: name, roles, temporaryPassword: 'temporary pass phrase' });
-      staff[key] = { email: `${key}@e2e.test`, staffId: added.staff.staffId };
-      const self = new ApiClient(server.base);
-      await self.signIn(`${key}@e2e.test`, 'temporary pass phrase');
-      await self.post('/api/v1/auth/password', { currentPassword: 'temporary pass phrase', newPassword: PASSWORD });
+      staff[key] = await addStaff(admin, clinicId, key, name, roles, PASSWORD);
     }
-    await admin.patch(c(`/staff/${staff.doctor!.staffId}`), { professionalBody: 'GMC', registrationNumber: '7654321', homeOfficeLicenceNumber: 'HO/1', homeOfficeLicenceExpiry: '2027-12-31' });
+    await licensePrescriber(admin, clinicId, staff.doctor!.staffId);
     const doctor = await as('doctor');
     const su = await admin.post(c('/service-users'), {
       record: { givenName: 'Joanne', preferredName: 'Jo', familyName: 'Bloggs', dateOfBirth: '1980-05-17', nhsNumber: '9434765919', address: { lines: ['1 High Street', 'Middlesbrough'], postcode: 'TS1 1AA' }, alcohol: { knownUse: true }, heartRisks: ['heart_disease'] },

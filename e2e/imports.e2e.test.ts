@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ApiClient } from './support/api';
+import { addStaff, ApiClient, licensePrescriber } from './support/api';
 import { browserAvailable, expectAccessible, launch, screenshot, signInAs } from './support/browser';
 import { ADMIN, startE2eServer } from './support/server';
 
@@ -18,7 +18,6 @@ describe.skipIf(!browserAvailable())('imports in a browser', () => {
   let server: Awaited<ReturnType<typeof startE2eServer>>;
   let browser: Browser;
   let clinicId = '';
-  const c = (p: string) => `/api/v1/clinics/${clinicId}${p}`;
   const dir = mkdtempSync(join(tmpdir(), 'openhat-imports-'));
 
   async function pageFor(email: string, password: string): Promise<Page> {
@@ -35,11 +34,8 @@ describe.skipIf(!browserAvailable())('imports in a browser', () => {
     const admin = new ApiClient(server.base);
     const session = await admin.signIn(ADMIN.email, ADMIN.password);
     clinicId = session.clinics[0].clinicId;
-    const added = await admin.post(c('/staff'), { email: 'doctor@e2e.test', displayName: 'Dr Pat Prescriber', roles: ['prescriber'], temporaryPassword: 'temporary pass phrase' });
-    const self = new ApiClient(server.base);
-    await self.signIn('doctor@e2e.test', 'temporary pass phrase');
-    await self.post('/api/v1/auth/password', { currentPassword: 'temporary pass phrase', newPassword: PASSWORD });
-    await admin.patch(c(`/staff/${added.staff.staffId}`), { professionalBody: 'GMC', registrationNumber: '7654321', homeOfficeLicenceNumber: 'HO/1', homeOfficeLicenceExpiry: '2027-12-31' });
+    const doctor = await addStaff(admin, clinicId, 'doctor', 'Dr Pat Prescriber', ['prescriber'], PASSWORD);
+    await licensePrescriber(admin, clinicId, doctor.staffId);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { ApiClient } from './support/api';
+import { addStaff, ApiClient } from './support/api';
 import { browserAvailable, expectAccessible, launch, screenshot } from './support/browser';
 import { ADMIN, startE2eServer } from './support/server';
 
@@ -21,10 +21,7 @@ describe.skipIf(!browserAvailable())('commissioner reports in a browser', () => 
     const session = await admin.signIn(ADMIN.email, ADMIN.password);
     clinicId = session.clinics[0].clinicId;
     for (const [key, name, roles] of [['doctor', 'Dr Pat Prescriber', ['prescriber']], ['commissioner', 'Cass Commissioner', ['commissioner']]] as const) {
-      await admin.post(c('/staff'), { email: `${key}@e2e.test`, displayName: name, roles, temporaryPassword: 'temporary pass phrase' });
-      const self = new ApiClient(server.base);
-      await self.signIn(`${key}@e2e.test`, 'temporary pass phrase');
-      await self.post('/api/v1/auth/password', { currentPassword: 'temporary pass phrase', newPassword: PASSWORD });
+      await addStaff(admin, clinicId, key, name, roles, PASSWORD);
     }
     const doctor = new ApiClient(server.base);
     await doctor.signIn('doctor@e2e.test', PASSWORD);

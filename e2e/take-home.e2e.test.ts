@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { ApiClient } from './support/api';
+import { addStaff, ApiClient, licensePrescriber } from './support/api';
 import { browserAvailable, expectAccessible, launch, screenshot, signInAs } from './support/browser';
 import { ADMIN, startE2eServer } from './support/server';
 
@@ -57,13 +57,9 @@ describe.skipIf(!browserAvailable())('take-home doses in a browser', () => {
       ['doctor', 'Dr Pat Prescriber', ['prescriber']],
       ['cd', 'Chris Accountable', ['cd_accountable']],
     ] as const) {
-      const added = await admin.post(c('/staff'), { email: `${key}@e2e.test`, displayName: name, roles, temporaryPassword: 'temporary pass phrase' });
-      staff[key] = { email: `${key}@e2e.test`, staffId: added.staff.staffId };
-      const self = new ApiClient(server.base);
-      await self.signIn(`${key}@e2e.test`, 'temporary pass phrase');
-      await self.post('/api/v1/auth/password', { currentPassword: 'temporary pass phrase', newPassword: PASSWORD });
+      staff[key] = await addStaff(admin, clinicId, key, name, roles, PASSWORD);
     }
-    await admin.patch(c(`/staff/${staff.doctor!.staffId}`), { professionalBody: 'GMC', registrationNumber: '7654321', homeOfficeLicenceNumber: 'HO/1', homeOfficeLicenceExpiry: '2027-12-31' });
+    await licensePrescriber(admin, clinicId, staff.doctor!.staffId);
 
     // Take-home on, with short windows so that five weeks are enough.
     const clinic = await admin.get(c(''));

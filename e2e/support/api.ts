@@ -31,3 +31,21 @@ export class ApiClient {
   put = <T = any>(path: string, body: unknown) => this.call<T>('PUT', path, body);
   patch = <T = any>(path: string, body: unknown) => this.call<T>('PATCH', path, body);
 }
+
+/**
+ * A member of staff as a real clinic makes one: the administrator adds them with a temporary
+ * password, and they sign in and choose their own (`password`). Returns how to sign in as them.
+ */
+export async function addStaff(admin: ApiClient, clinicId: string, key: string, displayName: string, roles: readonly string[], password: string) {
+  const email = `${key}@e2e.test`;
+  const added = await admin.post(`/api/v1/clinics/${clinicId}/staff`, { email, displayName, roles, temporaryPassword: 'temporary pass phrase' });
+  const self = new ApiClient(admin.base);
+  await self.signIn(email, 'temporary pass phrase');
+  await self.post('/api/v1/auth/password', { currentPassword: 'temporary pass phrase', newPassword: password });
+  return { email, staffId: added.staff.staffId as string };
+}
+
+/** The prescriber's registration and Home Office licence, which signing a diamorphine prescription needs. */
+export async function licensePrescriber(admin: ApiClient, clinicId: string, staffId: string) {
+  await admin.patch(`/api/v1/clinics/${clinicId}/staff/${staffId}`, { professionalBody: 'GMC', registrationNumber: '7654321', homeOfficeLicenceNumber: 'HO/1', homeOfficeLicenceExpiry: '2027-12-31' });
+}

@@ -3,6 +3,7 @@ import { Alert, Button, Card, FileInput, Group, Radio, Stack, Table, Text, Title
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiFailure, get, post } from '../api';
 import { useClinicPath, useSession } from '../session';
+import { RejectedRows } from '../components/RejectedRows';
 import { clinicDateTime } from '../time';
 
 interface Rejected {
@@ -90,26 +91,7 @@ export function MethadoneImportPage() {
           {report.rowsTotal} row(s) in the file; {report.dryRun ? `${report.rowsValid} would be imported` : `${report.rowsImported} imported`}; {report.rowsTotal - report.rowsValid} row(s) rejected.
         </Alert>
       )}
-      {rejected.length > 0 && (
-        <Table striped aria-label="Rejected rows">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Row</Table.Th>
-              <Table.Th>Column</Table.Th>
-              <Table.Th>Problem</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rejected.map((r, i) => (
-              <Table.Tr key={i}>
-                <Table.Td>{r.row || '—'}</Table.Td>
-                <Table.Td>{r.field}</Table.Td>
-                <Table.Td>{r.message}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+      <RejectedRows rows={rejected} />
       <Title order={3} size="h4">
         Earlier imports
       </Title>
