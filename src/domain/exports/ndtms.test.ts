@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { topForm } from './test-fixtures';
-import { activeInMonth, buildNdtmsRows, initialOf, monthBounds, NDTMS_FIELDS, ndtmsCsv, postcodeDistrict, validateNdtms, type NdtmsEpisodeInput, type NdtmsRow } from './ndtms';
+import { activeInMonth, buildNdtmsRows, initialOf, monthBounds, NDTMS_FIELDS, ndtmsCsv, ndtmsSex, postcodeDistrict, validateNdtms, type NdtmsEpisodeInput, type NdtmsRow } from './ndtms';
 
 const episode = (over: Partial<NdtmsEpisodeInput> = {}): NdtmsEpisodeInput => ({
   serviceUserId: 'su-1',
@@ -77,7 +77,7 @@ describe('NDTMS rows', () => {
   it('reports no fixed abode as ZZ99 and a missing sex as a problem naming the row and field', () => {
     const rows = buildNdtmsRows('2026-03', [episode({ serviceUserId: 'a' }), episode({ serviceUserId: 'b', sex: null, noFixedAbode: true, postcode: null })]);
     expect(rows[1]!.PC).toBe('ZZ99');
-    expect(validateNdtms('2026-03', rows)).toEqual([{ row: 2, clientId: 'b', field: 'SEX', message: expect.stringContaining('does not record sex') }]);
+    expect(validateNdtms('2026-03', rows)).toEqual([{ row: 2, clientId: 'b', field: 'SEX', message: expect.stringContaining('sex was never asked') }]);
   });
 });
 
@@ -130,6 +130,13 @@ describe('NDTMS validation', () => {
 });
 
 describe('NDTMS helpers and CSV', () => {
+  it('sex: each recorded answer has its code, and "never asked" is left for the validator to name', () => {
+    expect(ndtmsSex('male')).toBe('M');
+    expect(ndtmsSex('female')).toBe('F');
+    expect(ndtmsSex('indeterminate')).toBe('I');
+    expect(ndtmsSex('not_stated')).toBe('U');
+    expect(ndtmsSex('not_known')).toBeNull();
+  });
   it('initials fold accents and refuse non-letters', () => {
     expect(initialOf(' élise')).toBe('E');
     expect(initialOf("O'Brien")).toBe('O');

@@ -15,6 +15,14 @@ import { csvTable } from './csv';
  */
 
 export const NDTMS_SEX_CODES = ['M', 'F', 'I', 'U'] as const;
+
+/**
+ * openhat's recorded sex to the return's code. A person who declined to say is U; one who was never
+ * asked is null, so the validator names the row instead of the return quietly saying "unknown".
+ */
+export function ndtmsSex(sex: 'male' | 'female' | 'indeterminate' | 'not_stated' | 'not_known'): (typeof NDTMS_SEX_CODES)[number] | null {
+  return { male: 'M', female: 'F', indeterminate: 'I', not_stated: 'U', not_known: null }[sex] as (typeof NDTMS_SEX_CODES)[number] | null;
+}
 /** openhat's descriptive codes; the submission tool maps them to the NDTMS numeric codes. */
 export const NDTMS_MODALITIES = ['specialist_prescribing'] as const;
 export const NDTMS_MODALITY_SUBTYPES = ['injectable_opioid_treatment'] as const;
@@ -157,7 +165,7 @@ export interface NdtmsEpisodeInput {
   givenName: string;
   familyName: string;
   dateOfBirth: string;
-  /** openhat does not record sex yet: null (the validator reports it as missing). */
+  /** The NDTMS code (ndtmsSex); null when the record says it was never asked (the validator reports it). */
   sex: string | null;
   postcode: string | null;
   noFixedAbode: boolean;
@@ -338,7 +346,7 @@ export function validateNdtms(month: string, rows: readonly NdtmsRow[]): NdtmsPr
       if (v === null || v === '') {
         if (needed[spec.required]) {
           bad.add(spec.field);
-          say(spec.field, spec.field === 'SEX' ? 'is required; openhat does not record sex yet, so add it before submitting' : spec.field === 'DISRSN' ? 'is required with a discharge date; the recorded reason has no NDTMS equivalent, so choose one' : 'is required');
+          say(spec.field, spec.field === 'SEX' ? "is required; the person's record says sex was never asked, so record it (or 'not stated') before submitting" : spec.field === 'DISRSN' ? 'is required with a discharge date; the recorded reason has no NDTMS equivalent, so choose one' : 'is required');
         }
         continue;
       }

@@ -72,6 +72,12 @@ describe('a service-user row is checked exactly as the API checks a record', () 
     );
   });
 
+  it('sex: words and NDTMS letters are read, empty means not asked yet, anything else is named', () => {
+    const parsed = parseServiceUsersCsv('family_name,given_name,date_of_birth,sex,no_fixed_abode\nA,B,1980-01-01,F,yes\nC,D,1980-01-01,Prefers not to say,yes\nE,F,1980-01-01,,yes\nG,H,1980-01-01,woman?,yes\n', '2026-03-10');
+    expect(parsed.rows.map((r) => r.record?.sex ?? null)).toEqual(['female', 'not_stated', 'not_known', null]);
+    expect(parsed.rows[3]!.problems).toEqual([{ row: 5, field: 'sex', message: expect.stringContaining('male, female') }]);
+  });
+
   it('inline file: columns in any order and case, problems on the right row', () => {
     const parsed = parseServiceUsersCsv('Date-Of-Birth,GIVEN NAME,family_name,no_fixed_abode\n1980-01-01,Jo,Bloggs,yes\n\n1980-01-01,,Bloggs,yes\n', '2026-03-10');
     expect(parsed.rows[0]!.record).toMatchObject({ familyName: 'Bloggs', givenName: 'Jo', noFixedAbode: true });

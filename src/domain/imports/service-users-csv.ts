@@ -1,4 +1,4 @@
-import { checkServiceUserRecord, recordDateProblems, type ServiceUserRecord } from '../service-user/record';
+import { checkServiceUserRecord, recordDateProblems, SEXES, type ServiceUserRecord } from '../service-user/record';
 import { normaliseNhsNumber } from '../service-user/nhs-number';
 import { parseCsvTable, parseImportDate, parseYesNo, type ImportProblem, type ParsedTable } from './csv-table';
 
@@ -19,6 +19,7 @@ export const SERVICE_USER_COLUMNS = [
   'given_name',
   'preferred_name',
   'date_of_birth',
+  'sex',
   'nhs_number',
   'address_line_1',
   'address_line_2',
@@ -56,6 +57,7 @@ export function columnOfRecordField(field: string): ServiceUserColumn | '(row)' 
     givenName: 'given_name',
     preferredName: 'preferred_name',
     dateOfBirth: 'date_of_birth',
+    sex: 'sex',
     nhsNumber: 'nhs_number',
     address: 'address_line_1',
     'address.lines': 'address_line_1',
@@ -68,6 +70,25 @@ export function columnOfRecordField(field: string): ServiceUserColumn | '(row)' 
     'alcohol.knownUse': 'alcohol_known_use',
   };
   return map[field] ?? '(row)';
+}
+
+/** Words a paper register or another system may use for sex; empty means "not asked yet". */
+const SEX_SYNONYMS: Record<string, ServiceUserRecord['sex']> = {
+  m: 'male',
+  f: 'female',
+  i: 'indeterminate',
+  u: 'not_stated',
+  'not stated': 'not_stated',
+  'prefers not to say': 'not_stated',
+  'not known': 'not_known',
+  ...Object.fromEntries(SEXES.map((s) => [s, s])),
+};
+const SEX_WORDS = 'male, female, indeterminate, not_stated, not_known (or M, F, I, U)';
+
+function sexOf(cell: string): ServiceUserRecord['sex'] | undefined {
+  const key = cell.trim().toLowerCase().replace(/_/g, ' ');
+  if (key === '') return 'not_known';
+  return SEX_SYNONYMS[key] ?? SEX_SYNONYMS[key.replace(/ /g, '_')];
 }
 
 function rowOf(row: number, v: Partial<Record<ServiceUserColumn, string>>, today: string, initial: ImportProblem[]): ServiceUserRow {
@@ -87,6 +108,8 @@ function rowOf(row: number, v: Partial<Record<ServiceUserColumn, string>>, today
     if (b === null) problem(c, 'must be yes or no');
     return b ?? false;
   };
+  const sex = sexOf(text('sex'));
+  if (sex === undefined) problem('sex', `must be empty or one of ${SEX_WORDS}`);
   const noFixedAbode = yesNo('no_fixed_abode');
   const knownUse = yesNo('alcohol_known_use');
   const lines = (['address_line_1', 'address_line_2', 'address_line_3'] as const).map(text).filter((l) => l !== '');
@@ -97,6 +120,7 @@ function rowOf(row: number, v: Partial<Record<ServiceUserColumn, string>>, today
     givenName: text('given_name'),
     preferredName: orNull('preferred_name'),
     dateOfBirth,
+    sex: sex ?? 'not_known',
     nhsNumber: orNull('nhs_number'),
     address,
     noFixedAbode,

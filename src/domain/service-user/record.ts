@@ -14,6 +14,13 @@ const isoDate = z.iso.date('must be a date as YYYY-MM-DD');
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 const optionalText = (max: number) => z.string().trim().max(max).nullable().default(null);
 
+/**
+ * Sex as the person states it, for national returns (NDTMS asks for it) and for clinical reference
+ * ranges; 'not_known' when it has not been asked, 'not_stated' when the person declines to say.
+ */
+export const SEXES = ['male', 'female', 'indeterminate', 'not_stated', 'not_known'] as const;
+export type Sex = (typeof SEXES)[number];
+
 export const INTERACTING_CLASSES = ['benzodiazepine', 'gabapentinoid', 'opioid', 'other_sedative', 'other'] as const;
 
 export const TRANSPORT_MODES = ['walk', 'bus', 'train', 'tram', 'car', 'lift', 'taxi', 'bicycle', 'other'] as const;
@@ -35,6 +42,7 @@ export const ServiceUserRecordSchema = z
     givenName: text(100),
     preferredName: optionalText(100),
     dateOfBirth: isoDate,
+    sex: z.enum(SEXES).default('not_known').describe('As the person states it; used in the NDTMS return'),
     nhsNumber: z
       .string()
       .trim()
@@ -146,7 +154,7 @@ export function checkServiceUserRecord(input: unknown): Checked<ServiceUserRecor
  */
 export function readStoredRecord(stored: unknown): ServiceUserRecord {
   const r = stored as Partial<ServiceUserRecord>;
-  return { ...r, toxicologyIntervalDays: r.toxicologyIntervalDays ?? null, heartRisks: r.heartRisks ?? [], travel: r.travel ?? null } as ServiceUserRecord;
+  return { ...r, sex: r.sex ?? 'not_known', toxicologyIntervalDays: r.toxicologyIntervalDays ?? null, heartRisks: r.heartRisks ?? [], travel: r.travel ?? null } as ServiceUserRecord;
 }
 
 /** Problems that depend on today's date (a birth date in the future, an implausible age). */

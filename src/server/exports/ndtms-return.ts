@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ClinicParams, errors } from '../../contract/common';
-import { buildNdtmsRows, NDTMS_FIELDS, ndtmsCsv, validateNdtms } from '../../domain/exports/ndtms';
+import { buildNdtmsRows, NDTMS_FIELDS, ndtmsCsv, ndtmsSex, validateNdtms } from '../../domain/exports/ndtms';
 import { currentSettings } from '../../store/clinics';
 import { auditRead } from '../../store/transaction';
 import type { App, AppContext } from '../context';
@@ -53,7 +53,7 @@ export function registerNdtmsReturn(app: App, ctx: AppContext) {
           givenName: f.record.givenName,
           familyName: f.record.familyName,
           dateOfBirth: f.record.dateOfBirth,
-          sex: null,
+          sex: ndtmsSex(f.record.sex ?? 'not_known'),
           postcode: f.record.address?.postcode ?? null,
           noFixedAbode: f.record.noFixedAbode,
           referredOn: f.referredOn,

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Anchor, Button, Card, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, Loader, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { ApiFailure, get, post } from '../api';
@@ -58,11 +58,19 @@ export function PeoplePage() {
   );
 }
 
+const SEX_OPTIONS = [
+  { value: 'female', label: 'Female' },
+  { value: 'male', label: 'Male' },
+  { value: 'indeterminate', label: 'Indeterminate' },
+  { value: 'not_stated', label: 'Prefers not to say' },
+  { value: 'not_known', label: 'Not asked yet' },
+];
+
 function NewPersonForm() {
   const path = useClinicPath();
   const client = useQueryClient();
   const navigate = useNavigate();
-  const [f, setF] = useState({ givenName: '', familyName: '', preferredName: '', dateOfBirth: '', nhsNumber: '', line1: '', town: '', postcode: '', source: '' });
+  const [f, setF] = useState({ givenName: '', familyName: '', preferredName: '', dateOfBirth: '', sex: 'not_known', nhsNumber: '', line1: '', town: '', postcode: '', source: '' });
   const set = (k: keyof typeof f) => (e: React.ChangeEvent<HTMLInputElement>) => setF({ ...f, [k]: e.currentTarget.value });
   const create = useMutation({
     mutationFn: () =>
@@ -72,6 +80,7 @@ function NewPersonForm() {
           familyName: f.familyName,
           preferredName: f.preferredName || null,
           dateOfBirth: f.dateOfBirth,
+          sex: f.sex,
           nhsNumber: f.nhsNumber || null,
           address: f.line1 ? { lines: [f.line1, f.town].filter(Boolean), postcode: f.postcode || null } : null,
         },
@@ -94,6 +103,15 @@ function NewPersonForm() {
         </Group>
         <Group grow>
           <TextInput label="Date of birth" type="date" required value={f.dateOfBirth} onChange={set('dateOfBirth')} error={e?.forField('record.dateOfBirth')} />
+          <Select
+            label="Sex (as the person states it)"
+            description="Asked for the national (NDTMS) return"
+            data={SEX_OPTIONS}
+            value={f.sex}
+            onChange={(v) => setF({ ...f, sex: v ?? 'not_known' })}
+            allowDeselect={false}
+            error={e?.forField('record.sex')}
+          />
           <TextInput label="NHS number" value={f.nhsNumber} onChange={set('nhsNumber')} error={e?.forField('record.nhsNumber')} />
         </Group>
         <Group grow>
