@@ -5,6 +5,8 @@ import { auditEvents, staff } from './schema';
 export interface AuditQuery {
   /** A clinic's events, or (null) the deployment-wide ones such as sign-ins. */
   clinicId: string | null;
+  /** One entry by its id. */
+  auditId?: string;
   staffId?: string;
   entityType?: string;
   entityId?: string;
@@ -35,6 +37,7 @@ export interface AuditRecord {
 export async function queryAudit(orm: Orm, q: AuditQuery): Promise<AuditRecord[]> {
   const where: (SQL | undefined)[] = [
     q.clinicId === null ? isNull(auditEvents.clinicId) : eq(auditEvents.clinicId, q.clinicId),
+    q.auditId ? eq(auditEvents.auditId, q.auditId) : undefined,
     q.staffId ? eq(auditEvents.staffId, q.staffId) : undefined,
     q.entityType ? eq(auditEvents.entityType, q.entityType) : undefined,
     q.entityId ? eq(auditEvents.entityId, q.entityId) : undefined,

@@ -1,6 +1,7 @@
 import type { MedicationAdministration } from '@medplum/fhirtypes';
 import type { DoseEvent } from '../dosing/dose-record';
-import { DIAMORPHINE, ROUTE_TEXT, UCUM } from './codes';
+import type { CodeableConcept } from '@medplum/fhirtypes';
+import { DIAMORPHINE, diamorphineProduct, ROUTE_TEXT, routeConcept, UCUM, type CdProduct } from './codes';
 
 /** A dose (or top-up) as openhat keeps it: the row and its events in order. */
 export interface DoseForFhir {
@@ -20,8 +21,12 @@ export interface DoseForFhir {
  * - assessed or prepared and nothing more yet: in-progress.
  * A later assessment after a refusal or a missed dose re-opens it, as the dose's own fold does.
  * Returns null for a dose with no events (nothing happened).
+ *
+ * The medication is coded with the dm+d VMP of what was drawn up (`products`: the CD register's
+ * pages by item id) when the last preparation used one product that has a verified code; otherwise,
+ * and before any preparation, it is text only.
  */
-export function toMedicationAdministration(d: DoseForFhir): MedicationAdministration | null {
+export function toMedicationAdministration(d: DoseForFhir, products: ReadonlyMap<string, CdProduct> = new Map()): MedicationAdministration | null {
   const last = d.events.at(-1);
   if (!last) return null;
   const what = `${d.kind === 'top_up' ? 'Top-up' : 'Dose'} at the ${d.sessionCode} session on ${d.clinicDate}`;
@@ -29,7 +34,7 @@ export function toMedicationAdministration(d: DoseForFhir): MedicationAdministra
     resourceType: 'MedicationAdministration',
     id: d.doseId,
     status: 'in-progress',
-    medicationCodeableConcept: { ...DIAMORPHINE },
+    medicationCodeableConcept: medicationOf(d.events, products),
     subject: { reference: `Patient/${d.serviceUserId}` },
     effectiveDateTime: last.at,
     note: [{ text: what }],
@@ -66,7 +71,7 @@ export function toMedicationAdministration(d: DoseForFhir): MedicationAdministra
       dosage: {
         text: `${e.givenMg} mg ${ROUTE_TEXT[e.route].toLowerCase()}${e.switchedToIm ? ' (switched to intramuscular)' : ''}, ${e.attempts} attempt${e.attempts === 1 ? '' : 's'}`,
         ...(e.sites.length > 0 ? { site: { text: e.sites.join(', ') } } : {}),
-        route: { text: ROUTE_TEXT[e.route] },
+        route: routeConcept(e.route),
         dose: { value: e.givenMg, unit: 'mg', system: UCUM, code: 'mg' },
       },
     };
@@ -81,4 +86,17 @@ export function toMedicationAdministration(d: DoseForFhir): MedicationAdministra
     };
   }
   return base;
+}
+
+/** Diamorphine, coded with the dm+d product drawn up at the last preparation if it was one known product. */
+export function medicationOf(events: readonly DoseEvent[], products: ReadonlyMap<string, CdProduct>): CodeableConcept {
+  const prepared = events.filter((e) => e.type === 'prepared').at(-1);
+  if (!prepared || prepared.ampoules.length === 0) return { ...DIAMORPHINE };
+  const codings = prepared.ampoules.map((a) => {
+    const p = products.get(a.itemId);
+    return p && p.strengthMg === a.strengthMg ? diamorphineProduct(p) : null;
+  });
+  const first = codings[0];
+  if (!first || codings.some((c) => c?.code !== first.code)) return { ...DIAMORPHINE };
+  return { coding: [first], text: DIAMORPHINE.text };
 }

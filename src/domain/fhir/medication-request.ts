@@ -1,6 +1,6 @@
 import type { Dosage, MedicationRequest } from '@medplum/fhirtypes';
 import type { PrescriptionContent, PrescriptionStatus } from '../prescription/prescription';
-import { DIAMORPHINE, methadoneConcept, ROUTE_TEXT, UCUM } from './codes';
+import { DIAMORPHINE, methadoneConcept, ROUTE_TEXT, routeConcept, UCUM } from './codes';
 
 /** A prescription version as openhat keeps it (the store's shape, without the store). */
 export interface PrescriptionVersionForFhir {
@@ -57,7 +57,7 @@ export function toMedicationRequests(p: PrescriptionVersionForFhir, practitioner
         sequence: dosage.length + 1,
         text: `${dose} mg ${ROUTE_TEXT[route].toLowerCase()} at the ${session} session${c.diamorphine.titration ? ', titrating from ' + c.diamorphine.titration.startDoseMg + ' mg' : ''}`,
         timing: { code: { text: `${session} session` }, repeat: { frequency: 1, period: 1, periodUnit: 'd' } },
-        route: { text: ROUTE_TEXT[route] },
+        route: routeConcept(route),
         doseAndRate: [{ doseQuantity: mg(dose) }],
       });
     }
@@ -82,7 +82,7 @@ export function toMedicationRequests(p: PrescriptionVersionForFhir, practitioner
         {
           sequence: 1,
           text: `${c.methadone.dailyDoseMg} mg a day by mouth${c.methadone.supervised ? ', supervised' : ''}, from ${c.methadone.pharmacy}`,
-          route: { text: 'Oral' },
+          route: routeConcept('oral'),
           timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } },
           doseAndRate: [{ doseQuantity: mg(c.methadone.dailyDoseMg) }],
         },

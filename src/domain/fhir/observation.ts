@@ -4,14 +4,15 @@ import type { BreathTestRecordData } from '../care/breath-tests';
 import type { ToxicologyRecordData } from '../care/toxicology';
 import type { Ecg } from '../care/heart-safety';
 import type { SedationScore } from '../dosing/assessment';
-import { OBSERVATION_CATEGORY, UCUM } from './codes';
+import { HEART_RATE_LOINC, LOINC, OBSERVATION_CATEGORY, QTC_LOINC, UCUM } from './codes';
 import type { DoseForFhir } from './medication-administration';
 
 /**
  * Observations: breath alcohol (mg/L of breath), sedation (Pasero Opioid-induced Sedation Scale)
  * at assessments, observation and discharge, toxicology (one per substance), and the ECG's QTc.
- * No LOINC or SNOMED CT code could be verified for these, so each code is text only (docs/fhir.md);
- * the category uses the FHIR R4 observation-category codes.
+ * The ECG's QTc and heart rate carry LOINC codes; no code was verified for breath alcohol, the
+ * Pasero scale or the toxicology substances, so those are text only (docs/fhir.md). The category
+ * uses the FHIR R4 observation-category codes.
  */
 
 const category = (code: 'laboratory' | 'exam' | 'procedure', display: string) => [{ coding: [{ system: OBSERVATION_CATEGORY, code, display }] }];
@@ -105,12 +106,15 @@ export function ecgObservation(r: CareRecord<Ecg>): Observation {
     id: `${r.recordId}.ecg`,
     status: r.version > 1 ? 'amended' : 'final',
     category: category('procedure', 'Procedure'),
-    code: { text: `QTc interval (ECG), ${r.data.correction === 'machine' ? 'machine-corrected' : r.data.correction === 'unknown' ? 'correction not known' : r.data.correction + ' correction'}` },
+    code: {
+      coding: [{ system: LOINC, ...QTC_LOINC[r.data.correction] }],
+      text: `QTc interval (ECG), ${r.data.correction === 'machine' ? 'machine-corrected' : r.data.correction === 'unknown' ? 'correction not known' : r.data.correction + ' correction'}`,
+    },
     subject: subject(r.serviceUserId),
     effectiveDateTime: r.occurredAt ?? r.effectiveDate,
     ...performer(r.recordedBy),
     valueQuantity: { value: r.data.qtcMs, unit: 'ms', system: UCUM, code: 'ms' },
-    ...(r.data.heartRateBpm !== null ? { component: [{ code: { text: 'Heart rate' }, valueQuantity: { value: r.data.heartRateBpm, unit: '/min', system: UCUM, code: '/min' } }] } : {}),
+    ...(r.data.heartRateBpm !== null ? { component: [{ code: { coding: [{ system: LOINC, ...HEART_RATE_LOINC }], text: 'Heart rate' }, valueQuantity: { value: r.data.heartRateBpm, unit: '/min', system: UCUM, code: '/min' } }] } : {}),
   };
 }
 

@@ -2,10 +2,19 @@ import type { Patient, Practitioner } from '@medplum/fhirtypes';
 import type { ServiceUserRecord } from '../service-user/record';
 import { NHS_NUMBER_SYSTEM, registrationSystem } from './codes';
 
+/** openhat's recorded sex → FHIR R4 AdministrativeGender (a required binding: male, female, other, unknown). */
+const ADMINISTRATIVE_GENDER: Record<ServiceUserRecord['sex'], Patient['gender'] | null> = {
+  male: 'male',
+  female: 'female',
+  indeterminate: 'other',
+  not_stated: 'unknown',
+  not_known: null,
+};
+
 /**
  * A service user as a FHIR R4 Patient: name (with the preferred name as a second, usual name),
- * date of birth, NHS number and address. openhat does not record gender, so it is left out (R4
- * allows it to be absent when unknown). Nothing else of the record goes out here: alerts,
+ * date of birth, administrative gender (from the sex the person states; left out when never asked),
+ * NHS number and address. Nothing else of the record goes out here: alerts,
  * safeguarding and the rest stay in openhat.
  */
 export function toPatient(serviceUserId: string, record: ServiceUserRecord, meta?: { version: number; recordedAt: string }): Patient {
@@ -20,6 +29,8 @@ export function toPatient(serviceUserId: string, record: ServiceUserRecord, meta
     ],
     birthDate: record.dateOfBirth,
   };
+  const gender = ADMINISTRATIVE_GENDER[record.sex ?? 'not_known'];
+  if (gender) patient.gender = gender;
   if (patient.identifier!.length === 0) delete patient.identifier;
   if (record.address) {
     patient.address = [{ use: 'home', line: [...record.address.lines], ...(record.address.postcode ? { postalCode: record.address.postcode } : {}) }];

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { AuditEvent, MedicationAdministration, Observation, Patient, Practitioner, Resource } from '@medplum/fhirtypes';
 import { currentRecords, type CareRecord } from '../../domain/care/care-record';
 import type { BreathTestRecordData } from '../../domain/care/breath-tests';
@@ -11,13 +11,14 @@ import { parseMedicationRequestId, toMedicationRequests } from '../../domain/fhi
 import { toMedicationAdministration, type DoseForFhir } from '../../domain/fhir/medication-administration';
 import { breathTestObservation, doseObservations, ecgObservation, parseObservationId, toxicologyObservations } from '../../domain/fhir/observation';
 import { toPatient, toPractitioner, type StaffForFhir } from '../../domain/fhir/patient';
-import { referencesIn } from '../../domain/fhir/validate';
+import { referencesIn } from '../../domain/fhir/bundle';
 import { queryAudit, type AuditRecord } from '../../store/audit-log';
 import { careRecordVersions, personCareRecords } from '../../store/care-records';
 import type { Orm } from '../../store/database';
 import { eventsOfDoses, getDose, personDoses, type DoseRow } from '../../store/dosing';
 import { prescriptionHistory } from '../../store/prescriptions';
-import { auditEvents, staff as staffTable } from '../../store/schema';
+import { cdItems } from '../../store/schema';
+import type { CdProduct } from '../../domain/fhir/codes';
 import { currentVersion, listServiceUsers } from '../../store/service-users';
 import { clinicStaff, getStaff, rolesByClinic, type StaffProfile } from '../../store/staff';
 
@@ -76,6 +77,12 @@ function auditOut(a: AuditRecord): AuditEvent {
   return toAuditEvent({ ...a, occurredAt: a.occurredAt.toISOString() });
 }
 
+/** The clinic's CD register pages by item id: what a dose was drawn up from, for its dm+d code. */
+async function cdProducts(orm: Orm, clinicId: string): Promise<Map<string, CdProduct>> {
+  const rows = await orm.select({ itemId: cdItems.itemId, drug: cdItems.drug, form: cdItems.form, strengthMg: cdItems.strengthMg }).from(cdItems).where(eq(cdItems.clinicId, clinicId));
+  return new Map(rows.map((r) => [r.itemId, { drug: r.drug, form: r.form, strengthMg: r.strengthMg }]));
+}
+
 /** One resource by id at one clinic, or null (missing, or not this clinic's). */
 export async function readAt(orm: Orm, clinicId: string, type: FhirType, id: string): Promise<Resource | null> {
   switch (type) {
@@ -98,7 +105,7 @@ export async function readAt(orm: Orm, clinicId: string, type: FhirType, id: str
       const row = await getDose(orm, clinicId, id);
       if (!row) return null;
       const events = (await eventsOfDoses(orm, clinicId, [id])).get(id)!;
-      return toMedicationAdministration(doseForFhir(row, events));
+      return toMedicationAdministration(doseForFhir(row, events), await cdProducts(orm, clinicId));
     }
     case 'Observation': {
       const parsed = parseObservationId(id);
@@ -115,13 +122,8 @@ export async function readAt(orm: Orm, clinicId: string, type: FhirType, id: str
     }
     case 'AuditEvent': {
       if (!isUuid(id)) return null;
-      const rows = await orm
-        .select({ a: auditEvents, staffName: staffTable.displayName, staffEmail: staffTable.email })
-        .from(auditEvents)
-        .leftJoin(staffTable, eq(staffTable.staffId, auditEvents.staffId))
-        .where(and(eq(auditEvents.clinicId, clinicId), eq(auditEvents.auditId, id)));
-      const row = rows[0];
-      return row ? auditOut({ ...row.a, staffName: row.staffName, staffEmail: row.staffEmail }) : null;
+      const [row] = await queryAudit(orm, { clinicId, auditId: id, limit: 1 });
+      return row ? auditOut(row) : null;
     }
   }
 }
@@ -136,9 +138,10 @@ export async function personRecord(orm: Orm, clinicId: string, serviceUserId: st
   const doses = await personDoses(orm, clinicId, serviceUserId, '0001-01-01');
   const administrations: MedicationAdministration[] = [];
   const observations: Observation[] = [];
+  const products = await cdProducts(orm, clinicId);
   for (const d of doses) {
     const dose = doseForFhir(d.dose, d.events);
-    const a = toMedicationAdministration(dose);
+    const a = toMedicationAdministration(dose, products);
     if (a) administrations.push(a);
     observations.push(...doseObservations(dose));
   }

@@ -5,7 +5,7 @@ import { TestApp } from '../../../test/support/test-app';
 import { dosingClinic, fine, openSession, prep } from '../../../test/support/dosing';
 import { witnessOf } from '../../../test/support/cd';
 import { queryAudit } from '../../store/audit-log';
-import { validateBundle, validateResource } from '../../domain/fhir/validate';
+import { r4Problems, referencesUnresolved } from '../../../test/support/fhir-r4';
 
 describe.skipIf(postgresSkipped())('FHIR R4', () => {
   let t: TestApp;
@@ -55,6 +55,7 @@ describe.skipIf(postgresSkipped())('FHIR R4', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.headers['content-type']).toContain('application/fhir+json');
     expect(res.body).toMatchObject({ resourceType: 'Bundle', type: 'searchset' });
+    expect(r4Problems(res.body), `${type} search`).toEqual([]);
     return res.body as Bundle;
   };
 
@@ -65,6 +66,7 @@ describe.skipIf(postgresSkipped())('FHIR R4', () => {
     expect(patient.headers['content-type']).toContain('application/fhir+json');
     expect(patient.body).toMatchObject({ resourceType: 'Patient', id: serviceUserId, birthDate: '1980-05-17', name: [{ family: 'Person0', given: ['P0'] }] });
     expect(patient.body).not.toHaveProperty('gender');
+    expect(r4Problems(patient.body)).toEqual([]);
 
     const requests = await search('MedicationRequest', serviceUserId);
     expect(requests.entry!.map((e) => e.resource!.id)).toEqual([`${serviceUserId}.v1`, `${serviceUserId}.v1.methadone`]);
@@ -74,12 +76,21 @@ describe.skipIf(postgresSkipped())('FHIR R4', () => {
     const byId = new Map(admins.entry!.map((e) => [e.resource!.id, e.resource as any]));
     expect(byId.get(s.givenDoseId)).toMatchObject({ status: 'completed', dosage: { dose: { value: 60, unit: 'mg' }, route: { text: 'Intravenous' }, site: { text: 'left arm' } } });
     expect(byId.get(s.refusedDoseId)).toMatchObject({ status: 'not-done', statusReason: [{ text: expect.stringContaining('Refused: ') }] });
+    // Drawn up from the register's 100 mg diamorphine ampoule page: the dm+d VMP; the route as SNOMED CT.
+    expect(byId.get(s.givenDoseId).medicationCodeableConcept).toEqual({
+      coding: [{ system: 'https://dmd.nhs.uk', code: '42011211000001100', display: 'Diamorphine 100mg powder for solution for injection ampoules' }],
+      text: 'Diamorphine hydrochloride (injection)',
+    });
+    expect(byId.get(s.givenDoseId).dosage.route.coding).toEqual([{ system: 'http://snomed.info/sct', code: '47625008', display: 'Intravenous route' }]);
+    expect(byId.get(s.refusedDoseId).medicationCodeableConcept).toEqual({ text: 'Diamorphine hydrochloride (injection)' });
 
     const obs = await search('Observation', serviceUserId);
     const texts = obs.entry!.map((e) => (e.resource as any).code.text);
     expect(texts).toEqual(expect.arrayContaining(['Breath alcohol concentration', 'Sedation score (Pasero Opioid-induced Sedation Scale)', 'acetylcodeine [urine, point of care]', 'cocaine [urine, point of care]', 'QTc interval (ECG), bazett correction']));
     const breath = obs.entry!.find((e) => (e.resource as any).code.text === 'Breath alcohol concentration')!.resource as any;
     expect(breath.valueQuantity).toMatchObject({ value: 0.1, unit: 'mg/L' });
+    const ecg = obs.entry!.find((e) => (e.resource as any).code.text === 'QTc interval (ECG), bazett correction')!.resource as any;
+    expect(ecg.code.coding).toEqual([{ system: 'http://loinc.org', code: '76635-2', display: 'Q-T interval corrected based on Bazett formula' }]);
 
     const practitioners = await search('Practitioner', serviceUserId);
     expect(practitioners.entry!.map((e) => e.resource!.id)).toEqual(expect.arrayContaining([doctor.staffId, nurse.staffId]));
@@ -93,7 +104,7 @@ describe.skipIf(postgresSkipped())('FHIR R4', () => {
         const one = await nurse.client.get(`/fhir/R4/${e.resource!.resourceType}/${e.resource!.id}`);
         expect(one.status, `${e.resource!.resourceType}/${e.resource!.id}`).toBe(200);
         expect(one.body).toEqual(e.resource);
-        expect(validateResource(one.body)).toEqual([]);
+        expect(r4Problems(one.body), `${e.resource!.resourceType}/${e.resource!.id}`).toEqual([]);
       }
     }
     const patients = await search('Patient', serviceUserId);
@@ -110,7 +121,8 @@ describe.skipIf(postgresSkipped())('FHIR R4', () => {
     expect(events.total).toBeGreaterThan(0);
     const e = events.entry![0]!.resource as any;
     expect(e).toMatchObject({ resourceType: 'AuditEvent', agent: [{ requestor: expect.any(Boolean) }] });
-    expect(validateResource(e)).toEqual([]);
+    expect(r4Problems(e)).toEqual([]);
+    for (const entry of events.entry!) expect(r4Problems(entry.resource!)).toEqual([]);
     const read = await clinic.admin.client.get(`/fhir/R4/AuditEvent/${e.id}`);
     expect(read.status).toBe(200);
     expect(read.body).toEqual(e);
@@ -125,7 +137,8 @@ describe.skipIf(postgresSkipped())('FHIR R4', () => {
     expect(res.headers['content-type']).toContain('application/fhir+json');
     const b = res.body as Bundle;
     expect(b.type).toBe('collection');
-    expect(validateBundle(b)).toEqual([]);
+    expect(r4Problems(b)).toEqual([]);
+    expect(referencesUnresolved(b)).toEqual([]);
     const types = new Set(b.entry!.map((e) => e.resource!.resourceType));
     expect([...types].sort()).toEqual(['MedicationAdministration', 'MedicationRequest', 'Observation', 'Patient', 'Practitioner']);
     expect((await queryAudit(t.db.orm, { clinicId: s.clinic.clinicId, entityType: 'fhir_everything', limit: 1 }))[0]).toMatchObject({ entityId: s.serviceUserId, staffId: s.doctor.staffId });
@@ -145,6 +158,7 @@ describe.skipIf(postgresSkipped())('FHIR R4', () => {
       const res = await stranger.client.get(`/fhir/R4/${type}/${id}`);
       expect(res.status, `${type}/${id}`).toBe(404);
       expect(res.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] });
+      expect(r4Problems(res.body)).toEqual([]);
       const missing = await stranger.client.get(`/fhir/R4/${type}/${type === 'MedicationRequest' ? '01900000-0000-7000-8000-000000000000.v1' : '01900000-0000-7000-8000-000000000000'}`);
       expect(missing.status).toBe(404);
       expect(missing.body.issue[0].code).toBe(res.body.issue[0].code);
@@ -154,13 +168,16 @@ describe.skipIf(postgresSkipped())('FHIR R4', () => {
     const unknown = await s.nurse.client.get(`/fhir/R4/Encounter/${s.serviceUserId}`);
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'not-found' }] });
+    expect(r4Problems(unknown.body)).toEqual([]);
     expect((await s.nurse.client.get('/fhir/R4/Encounter?patient=x')).status).toBe(404);
     const noPatient = await s.nurse.client.get('/fhir/R4/Observation');
     expect(noPatient.status).toBe(400);
     expect(noPatient.body.issue[0].expression).toEqual(['patient']);
+    expect(r4Problems(noPatient.body)).toEqual([]);
     const badCount = await s.nurse.client.get(`/fhir/R4/Patient?_count=0`);
     expect(badCount.status).toBe(400);
     expect(badCount.body.issue[0].expression).toEqual(['_count']);
+    expect(r4Problems(badCount.body)).toEqual([]);
     expect((await s.nurse.client.get('/fhir/R4/Patient/not-an-id')).status).toBe(404);
     expect((await t.client().get(`/fhir/R4/Patient/${s.serviceUserId}`)).status).toBe(401);
   });
@@ -172,6 +189,7 @@ describe.skipIf(postgresSkipped())('FHIR R4', () => {
     for (const type of ['Patient', 'Practitioner', 'AuditEvent']) {
       const b = (await commissioner.client.get(`/fhir/R4/${type}`)).body;
       expect(b).toMatchObject({ resourceType: 'Bundle', total: 0 });
+      expect(r4Problems(b)).toEqual([]);
     }
     for (const type of ['MedicationRequest', 'MedicationAdministration', 'Observation']) expect((await search(type, s.serviceUserId, commissioner)).total).toBe(0);
   });
@@ -180,7 +198,7 @@ describe.skipIf(postgresSkipped())('FHIR R4', () => {
     const b = (await s.nurse.client.get(`/fhir/R4/Observation?patient=${s.serviceUserId}&_count=2`)).body as Bundle;
     expect(b.entry).toHaveLength(2);
     expect(b.total).toBeGreaterThan(2);
-    expect(validateBundle({ ...b, entry: [] })).toEqual([]);
+    expect(r4Problems(b)).toEqual([]);
   });
 
   it('is in the OpenAPI document', async () => {
