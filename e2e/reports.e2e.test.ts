@@ -1,10 +1,12 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { addStaff, ApiClient } from './support/api';
 import { browserAvailable, expectAccessible, launch, screenshot } from './support/browser';
 import { ADMIN, startE2eServer } from './support/server';
+import { containsRun, pdfText } from '../test/support/pdf-text';
 
-/** A commissioner signs in, lands on Reports, and sees figures as charts and tables, suppressed, with CSV and print. */
+/** A commissioner signs in, lands on Reports, and sees figures as charts and tables, suppressed, with CSV, a PDF file and print. */
 const START = '2026-03-02T08:25:00Z';
 const PASSWORD = 'the team pass phrase';
 
@@ -43,7 +45,7 @@ describe.skipIf(!browserAvailable())('commissioner reports in a browser', () => 
     await server?.stop();
   });
 
-  it('lands a commissioner on Reports, with charts, tables, CSV and a printable page, and no names', async () => {
+  it('lands a commissioner on Reports, with charts, tables, CSV, a PDF file and a printable page, and no names', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${server.base}/`);
@@ -68,6 +70,14 @@ describe.skipIf(!browserAvailable())('commissioner reports in a browser', () => 
     const csv = await page.request.get(`${server.base}${csvHref}`);
     expect(csv.headers()['content-type']).toContain('text/csv');
     expect(await csv.text()).toContain('Places used,Induction,People,5');
+    // the PDF file: a real download of a PDF
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download PDF' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^report-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.pdf$/);
+    const pdf = await readFile((await download.path())!);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const pdfLines = pdfText(pdf);
+    expect(containsRun(pdfLines, ['Induction', '5'])).toBe(true);
+    expect(pdfLines.join(' ')).not.toContain('Zebrafish');
     const printHref = await page.getByRole('link', { name: /Printable report/ }).getAttribute('href');
     const print = await context.newPage();
     await print.goto(`${server.base}${printHref}`);

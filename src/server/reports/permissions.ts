@@ -7,8 +7,10 @@ const signedIn = { access: 'signed_in' } as const;
 export const reportsPermissions = {
   'GET /api/v1/clinics/:clinicId/reports': reporters,
   'GET /api/v1/clinics/:clinicId/reports.csv': reporters,
+  'GET /api/v1/clinics/:clinicId/reports.pdf': reporters,
   'GET /api/v1/clinics/:clinicId/reports/print': reporters,
   'GET /api/v1/reports': signedIn,
   'GET /api/v1/reports.csv': signedIn,
+  'GET /api/v1/reports.pdf': signedIn,
   'GET /api/v1/reports/print': signedIn,
 };

@@ -5,6 +5,7 @@ import { licensedPrescriber, personInInduction, referredPerson } from '../../../
 import { queryAudit } from '../../store/audit-log';
 import { setRoles } from '../../store/staff';
 import { inTransaction, SYSTEM_ACTOR } from '../../store/transaction';
+import { containsRun, pdfText, pdfTextPages } from '../../../test/support/pdf-text';
 
 /** A valid NHS number (modulus 11 check digit) from nine digits, or null when that stem has none. */
 function nhsNumber(stem: string): string | null {
@@ -20,6 +21,12 @@ function nhsNumbers(count: number, start: number): string[] {
     if (v) out.push(v);
   }
   return out;
+}
+
+/** A GET as the given member of staff, keeping the body's bytes (the test client reads bodies as text). */
+async function getRaw(who: TestStaff, url: string) {
+  const res = await who.client.app.inject({ method: 'GET', url, remoteAddress: who.client.ip, headers: { 'user-agent': who.client.userAgent, ...(who.client.cookie ? { cookie: who.client.cookie } : {}) } });
+  return { status: res.statusCode, headers: res.headers, body: res.rawPayload };
 }
 
 const grant = (t: TestApp, at: TestClinic, who: TestStaff, roles: ('commissioner' | 'admin')[]) =>
@@ -84,17 +91,70 @@ describe.skipIf(postgresSkipped())('commissioner reports', () => {
     const notADate = await commissioner.client.get(clinic.url('/reports?to=yesterday'));
     expect(notADate.status).toBe(400);
     expect(JSON.stringify(notADate.body)).toContain('to');
+    const badPdf = await commissioner.client.get(clinic.url('/reports.pdf?from=2026-02-30'));
+    expect(badPdf.status).toBe(400);
+    expect(JSON.stringify(badPdf.body)).toContain('from');
   });
 
   it('is for commissioners and administrators only; other clinics are not found', async () => {
     const nurse = await t.newStaff(clinic.clinicId, ['nurse']);
     expect((await nurse.client.get(clinic.url('/reports'))).status).toBe(403);
     expect((await nurse.client.get(clinic.url('/reports.csv'))).status).toBe(403);
+    expect((await nurse.client.get(clinic.url('/reports.pdf'))).status).toBe(403);
     expect((await commissioner.client.get(other.url('/reports'))).status).toBe(404);
+    expect((await commissioner.client.get(other.url('/reports.pdf'))).status).toBe(404);
+    expect((await t.client().get(clinic.url('/reports.pdf'))).status).toBe(401);
+    expect((await t.client().get('/api/v1/reports.pdf')).status).toBe(401);
     expect((await clinic.admin.client.get(clinic.url('/reports'))).status).toBe(200);
     expect((await t.client().get(clinic.url('/reports'))).status).toBe(401);
     // across clinics, a nurse sees no clinic's reports
     expect((await nurse.client.get('/api/v1/reports')).body).toEqual({ reports: [] });
+    const nothing = await getRaw(nurse, '/api/v1/reports.pdf');
+    expect(nothing.status).toBe(200);
+    const text = pdfText(nothing.body);
+    expect(text.join(' ')).toContain('nothing to report');
+    expect(text.join(' ')).not.toContain('Northside HAT');
+  });
+
+  it('the PDF file carries the same suppressed figures, is the same for the same moment, and is audited', async () => {
+    const q = '?from=2026-01-01&to=2026-03-02';
+    const json = (await commissioner.client.get(clinic.url(`/reports${q}`))).body.report;
+    const res = await getRaw(commissioner, clinic.url(`/reports.pdf${q}`));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="report-2026-01-01-2026-03-02.pdf"');
+    expect(res.body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const pages = pdfTextPages(res.body);
+    const text = pages.flat();
+    // the title block: the clinic, the period, when (clinic time), the threshold
+    expect(containsRun(text, ['Scope', 'Northside HAT'])).toBe(true);
+    expect(containsRun(text, ['Period', '2026-01-01 to 2026-03-02'])).toBe(true);
+    expect(containsRun(text, ['Generated', '2026-03-02 09:00 (Europe/London)'])).toBe(true);
+    expect(text.join(' ')).toContain('Counts from 1 to 4 are shown as “<5”');
+    // the referrals row as in the JSON and the CSV: 6 started hidden (*), 1 waiting shown as <5, total 7
+    expect(json.referrals.table.cells[0]).toEqual(['*', '<5', 0]);
+    expect(containsRun(text, ['Referred in the period', '*', '<5', '0', '7'])).toBe(true);
+    expect(containsRun(text, ['Induction', '6'])).toBe(true);
+    expect(containsRun(text, ['Number at risk', ...json.retention.curve.map((p: { atRisk: unknown }) => String(p.atRisk))])).toBe(true);
+    pages.forEach((lines, i) => expect(lines).toContain(`Page ${i + 1} of ${pages.length}`));
+    // reproducible: the same report at the same moment is the same file
+    expect((await getRaw(commissioner, clinic.url(`/reports.pdf${q}`))).body.equals(res.body)).toBe(true);
+
+    const audit = await queryAudit(t.db.orm, { clinicId: clinic.clinicId, entityType: 'report', limit: 50 });
+    expect(audit.find((a) => (a.details as { format: string }).format === 'pdf')?.details).toEqual({ format: 'pdf', from: '2026-01-01', to: '2026-03-02' });
+
+    // across clinics: each clinic and all combined, in one file
+    const both = await t.newStaff(clinic.clinicId, ['commissioner']);
+    await grant(t, other, both, ['commissioner']);
+    const all = await getRaw(both, `/api/v1/reports.pdf${q}`);
+    expect(all.status).toBe(200);
+    expect(all.headers['content-type']).toBe('application/pdf');
+    expect(all.headers['content-disposition']).toBe('attachment; filename="reports.pdf"');
+    const allText = pdfText(all.body);
+    expect(containsRun(allText, ['Scope', 'All clinics'])).toBe(true);
+    for (const name of ['Northside HAT', 'Southside HAT', 'All clinics combined']) expect(allText).toContain(name);
+    const across = await queryAudit(t.db.orm, { clinicId: null, entityType: 'report', limit: 50 });
+    expect(across.some((a) => a.staffId === both.staffId && (a.details as { format: string }).format === 'pdf')).toBe(true);
   });
 
   it('across clinics: only where the caller is a commissioner or administrator, each and combined', async () => {
@@ -135,14 +195,21 @@ describe.skipIf(postgresSkipped())('commissioner reports', () => {
     const both = await t.newStaff(clinic.clinicId, ['commissioner', 'admin']);
     await grant(t, other, both, ['admin']);
     const urls = [
-      clinic.url('/reports'), clinic.url('/reports.csv'), clinic.url('/reports/print'),
+      clinic.url('/reports'), clinic.url('/reports.csv'), clinic.url('/reports/print'), clinic.url('/reports.pdf'),
       clinic.url('/reports?from=2025-03-03&to=2026-03-02'),
-      '/api/v1/reports', '/api/v1/reports.csv', '/api/v1/reports/print',
+      '/api/v1/reports', '/api/v1/reports.csv', '/api/v1/reports/print', '/api/v1/reports.pdf',
     ];
     for (const url of urls) {
       const res = await both.client.get(url);
       expect(res.status, url).toBe(200);
-      const text = (typeof res.body === 'string' ? res.body : JSON.stringify(res.body)).toLowerCase();
+      let text = (typeof res.body === 'string' ? res.body : JSON.stringify(res.body)).toLowerCase();
+      if (url.includes('.pdf')) {
+        // the text drawn on the pages, and the file's own bytes (its metadata)
+        const pdf = (await getRaw(both, url)).body;
+        const drawn = pdfText(pdf).join('\n');
+        expect(drawn, url).toContain('Places used');
+        text = `${drawn}\n${pdf.toString('latin1')}`.toLowerCase();
+      }
       for (const id of identifiers) expect(text, `${url} contains ${id}`).not.toContain(id.toLowerCase());
       // nor any service user's id
       expect(text).not.toMatch(/serviceuserid/);

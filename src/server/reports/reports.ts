@@ -19,6 +19,7 @@ import { signedIn } from '../authorize';
 import { clinicIdOf } from '../clinic-output';
 import { badRequest } from '../errors';
 import { reportCsv, reportHtml, type NamedReport } from './render';
+import { reportPdf } from './render-pdf';
 
 const REPORT_ROLES: readonly Role[] = ['commissioner', 'admin'];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -120,8 +121,16 @@ async function acrossClinics(ctx: AppContext, staffId: string, deploymentAdmin: 
 }
 
 const csvHeaders = (name: string) => ({ 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` });
+const pdfHeaders = (name: string) => ({ 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store' });
 
-/** The commissioners' dashboard: aggregates only, small numbers suppressed, as JSON, CSV and a printable page. */
+/** The PDF of reports, made now (the app clock) and dated in the time zone of the (first) clinic. */
+async function pdfOf(ctx: AppContext, reports: readonly NamedReport[], title: string, scope: string): Promise<Buffer> {
+  const first = reports.find((r) => r.clinicId !== null);
+  const timeZone = first ? (await currentSettings(ctx.db.orm, first.clinicId!))!.settings.timeZone : 'UTC';
+  return reportPdf(reports, { title, scope, generatedAt: ctx.clock.now(), timeZone });
+}
+
+/** The commissioners' dashboard: aggregates only, small numbers suppressed, as JSON, CSV, a PDF file and a printable page. */
 export function registerReports(app: App, ctx: AppContext) {
   const clinicSchema = (summary: string, ok: z.ZodType) => ({
     schema: { summary, tags: ['reports'], params: ClinicParams, querystring: Period, response: { 200: ok, ...errors(400, 401, 403, 404) } },
@@ -147,6 +156,14 @@ export function registerReports(app: App, ctx: AppContext) {
     return reply.header('content-type', 'text/html; charset=utf-8').send(reportHtml(`Heroin-assisted treatment: ${r.name}`, [r]));
   });
 
+  app.get('/api/v1/clinics/:clinicId/reports.pdf', clinicSchema('The clinic\'s dashboard as a PDF file (the same suppressed figures, with charts)', z.string().describe('application/pdf')), async (req, reply) => {
+    const clinicId = clinicIdOf(req);
+    const r = await clinicReport(ctx, clinicId, req.query);
+    await auditRead(ctx.db, ctx.clock, req.actor, { clinicId, entityType: 'report', details: { format: 'pdf', from: r.report.from, to: r.report.to } });
+    const pdf = await pdfOf(ctx, [r], `Heroin-assisted treatment: ${r.name}`, r.name);
+    return reply.headers(pdfHeaders(`report-${r.report.from}-${r.report.to}.pdf`)).send(pdf);
+  });
+
   const mine = async (req: { query: Period }) => {
     const { staff } = signedIn(req as never);
     return acrossClinics(ctx, staff.staffId, staff.deploymentAdmin, req.query);
@@ -165,5 +182,11 @@ export function registerReports(app: App, ctx: AppContext) {
     const reports = await mine(req);
     await auditRead(ctx.db, ctx.clock, req.actor, { clinicId: null, entityType: 'report', details: { format: 'html', clinics: reports.map((r) => r.clinicId).filter(Boolean) } });
     return reply.header('content-type', 'text/html; charset=utf-8').send(reportHtml('Heroin-assisted treatment: clinics', reports));
+  });
+  app.get('/api/v1/reports.pdf', allSchema('The dashboards across clinics as a PDF file', z.string().describe('application/pdf')), async (req, reply) => {
+    const reports = await mine(req);
+    await auditRead(ctx.db, ctx.clock, req.actor, { clinicId: null, entityType: 'report', details: { format: 'pdf', clinics: reports.map((r) => r.clinicId).filter(Boolean) } });
+    const pdf = await pdfOf(ctx, reports, 'Heroin-assisted treatment: clinics', 'All clinics');
+    return reply.headers(pdfHeaders('reports.pdf')).send(pdf);
   });
 }

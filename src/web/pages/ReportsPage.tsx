@@ -138,7 +138,8 @@ export function ReportsPage() {
         <Title order={2}>Reports</Title>
         <Group>
           <Anchor href={`${base}.csv?${query}`} download>Download CSV</Anchor>
-          <Anchor href={`${base}/print?${query}`} target="_blank" rel="noopener">Printable report (print to PDF)</Anchor>
+          <Anchor href={`${base}.pdf?${query}`} download>Download PDF</Anchor>
+          <Anchor href={`${base}/print?${query}`} target="_blank" rel="noopener">Printable report</Anchor>
         </Group>
       </Group>
       <Group align="end">
