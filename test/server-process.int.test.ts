@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { postgresSkipped, testEngine } from './support/test-database';
 import { freePort, freshDatabaseEnv, runCli, startProcess, waitForHealth, type Running } from './support/processes';
 import { openDatabase } from '../src/store/open';
+import { signInOverHttp } from './support/second-factor';
 
 /** The real thing: `npm start`'s entry point and the CLI, as separate processes. */
 describe.skipIf(postgresSkipped())('openhat as a process', () => {
@@ -32,14 +33,11 @@ describe.skipIf(postgresSkipped())('openhat as a process', () => {
     expect(banner).toContain('this is a new installation');
     const email = /email:\s+(\S+)/.exec(banner)![1]!;
     const password = /password:\s+(\S+)/.exec(banner)![1]!;
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    expect(login.status).toBe(200);
-    const session = (await login.json()) as { staff: { mustChangePassword: boolean; deploymentAdmin: boolean }; clinics: unknown[] };
-    expect(session.staff).toMatchObject({ mustChangePassword: true, deploymentAdmin: true });
+    // The first administrator sets up a second factor at the first sign-in, then sees the clinic.
+    const { login, session } = await signInOverHttp(base, email, password);
+    expect(login).toMatchObject({ secondFactor: 'enrolment_required', clinics: [] });
+    expect(session.secondFactor).toBeNull();
+    expect(session.staff).toMatchObject({ mustChangePassword: true, deploymentAdmin: true, secondFactorEnrolled: true });
     expect(session.clinics).toHaveLength(1);
     expect((await fetch(`${base}/ready`)).status).toBe(200);
   });
@@ -58,7 +56,8 @@ describe.skipIf(postgresSkipped())('openhat as a process', () => {
   });
 
   it('finishes requests in flight on SIGTERM, closes the database cleanly and starts again', async () => {
-    const env: Record<string, string> = { ...(await freshDatabaseEnv()), OPENHAT_ADMIN_EMAIL: 'boss@clinic.test', OPENHAT_ADMIN_PASSWORD: 'chosen pass phrase' };
+    // LOG_LEVEL info: the request log tells the test when the requests have arrived.
+    const env: Record<string, string> = { ...(await freshDatabaseEnv()), OPENHAT_ADMIN_EMAIL: 'boss@clinic.test', OPENHAT_ADMIN_PASSWORD: 'chosen pass phrase', LOG_LEVEL: 'info' };
     const { p, base } = await start(env);
     // Sign-ins are slow on purpose (Argon2id), so these are still running when the signal arrives.
     const inFlight = Array.from({ length: 12 }, () =>
@@ -68,7 +67,11 @@ describe.skipIf(postgresSkipped())('openhat as a process', () => {
         body: JSON.stringify({ email: 'boss@clinic.test', password: 'chosen pass phrase' }),
       }).then((r) => r.status, (e: Error) => e.message),
     );
-    await new Promise((r) => setTimeout(r, 150));
+    // Signal only once the server has received all twelve (its request log says so): on a loaded
+    // machine a fixed wait could send SIGTERM before they arrive, which tests nothing.
+    const received = () => p.stdout().split('\n').filter((l) => l.includes('incoming request') && l.includes('/api/v1/auth/login')).length;
+    for (let waited = 0; received() < 12 && waited < 20_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    expect(received()).toBe(12);
     p.child.kill('SIGTERM');
     expect(await Promise.all(inFlight)).toEqual(Array(12).fill(200));
     expect(await p.exited).toBe(0);
@@ -105,13 +108,7 @@ describe.skipIf(postgresSkipped())('openhat as a process', () => {
     const empty = await runCli(['cd', 'verify'], env);
     expect(empty.stdout).toContain('The register verifies: 0 pages.');
     const { p, base } = await start(env);
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'boss@clinic.test', password: 'chosen pass phrase' }),
-    });
-    const session = (await login.json()) as { csrfToken: string; clinics: { clinicId: string }[] };
-    const headers = { 'content-type': 'application/json', cookie: login.headers.get('set-cookie')!.split(';')[0]!, 'x-csrf-token': session.csrfToken };
+    const { session, headers } = await signInOverHttp(base, 'boss@clinic.test', 'chosen pass phrase');
     const clinic = `${base}/api/v1/clinics/${session.clinics[0]!.clinicId}`;
     const me = (await (await fetch(`${base}/api/v1/auth/session`, { headers })).json()) as { staff: { staffId: string } };
     // The administrator takes the controlled-drug role and adds a nurse to witness.
@@ -159,12 +156,8 @@ describe.skipIf(postgresSkipped())('openhat as a process', () => {
     const restore = await runCli(['restore', file], target);
     expect(restore.stdout).toContain('Restored 7 rows');
     const { base } = await start(target);
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'boss@clinic.test', password: 'chosen pass phrase' }),
-    });
-    expect(((await login.json()) as { clinics: { clinicName: string }[] }).clinics[0]!.clinicName).toBe('Boro');
+    const { session } = await signInOverHttp(base, 'boss@clinic.test', 'chosen pass phrase');
+    expect(session.clinics[0].clinicName).toBe('Boro');
     const missing = await runCli(['init'], env);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--email is required');

@@ -1,3 +1,5 @@
+import { passSecondFactorByApi } from './second-factor';
+
 /** The API from the test, as a member of staff would use it: for setting up what the browser then works with. */
 export class ApiClient {
   cookie = '';
@@ -6,7 +8,8 @@ export class ApiClient {
 
   constructor(readonly base: string) {}
 
-  async call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  /** One request; keeps the session cookie and CSRF token; answers the status and body without throwing. */
+  async raw(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
     const res = await fetch(`${this.base}${path}`, {
       method,
       headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(this.cookie ? { cookie: this.cookie } : {}), ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}) },
@@ -15,13 +18,22 @@ export class ApiClient {
     const setCookie = res.headers.get('set-cookie');
     if (setCookie) this.cookie = setCookie.split(';')[0]!;
     const json = await res.json().catch(() => null);
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    if (json && typeof json === 'object' && 'csrfToken' in json) this.csrf = (json as { csrfToken: string }).csrfToken;
-    return json as T;
+    if (res.ok && json && typeof json === 'object' && 'csrfToken' in json) this.csrf = (json as { csrfToken: string }).csrfToken;
+    return { status: res.status, body: json };
   }
 
+  async call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.raw(method, path, body);
+    if (res.status < 200 || res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as T;
+  }
+
+  /** Signs in, passing the second factor (enrolling at first sign-in) when the server asks for it. */
   async signIn(email: string, password: string) {
-    const info = await this.call('POST', '/api/v1/auth/login', { email, password });
+    let info = await this.call('POST', '/api/v1/auth/login', { email, password });
+    if (info.secondFactor) {
+      info = await passSecondFactorByApi(this.base, (path, body) => this.raw('POST', path, body ?? {}), email, info);
+    }
     this.staffId = info.staff.staffId;
     return info;
   }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { passSecondFactorInBrowser } from './second-factor';
 
 export const CHROMIUM = process.env.OPENHAT_CHROMIUM ?? '/usr/bin/chromium';
 export const browserAvailable = () => existsSync(CHROMIUM);
@@ -42,5 +43,6 @@ export async function signInAs(page: Page, base: string, email: string, password
   await page.getByLabel('Email').fill(email);
   await page.locator('input[type=password]').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await passSecondFactorInBrowser(page, base, email);
   await page.getByRole('heading', { name: /^Today/ }).waitFor();
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startProcess, waitForHealth, type Running } from '../../test/support/processes';
+import { serverClockSet } from './second-factor';
 
 export const ADMIN = { email: 'admin@e2e.test', password: 'the chief pass phrase' };
 
@@ -15,6 +16,7 @@ export async function startE2eServer(start: string) {
   const clockFile = join(dir, 'clock');
   writeFileSync(clockFile, start);
   const port = await freePort();
+  const spawnedAt = Date.now();
   const server: Running = startProcess('server', [], {
     OPENHAT_DATA_DIR: join(dir, 'data'),
     PORT: String(port),
@@ -29,11 +31,21 @@ export async function startE2eServer(start: string) {
     ...(process.env.OPENHAT_WEB_DIR ? { OPENHAT_WEB_DIR: process.env.OPENHAT_WEB_DIR } : {}),
   });
   await waitForHealth(port, server, 120_000);
+  const base = `http://127.0.0.1:${port}`;
+  // The server's clock started at `start` when it first read the file, some unknown moment after it
+  // was spawned. Write the file again so that this side knows the server's "now" to a few tens of
+  // milliseconds (the second-factor helper computes codes for it); the clock moves on by no more than
+  // the server took to start.
+  const synced = new Date(Date.parse(start) + (Date.now() - spawnedAt)).toISOString();
+  writeFileSync(clockFile, synced);
+  await new Promise((r) => setTimeout(r, 300));
+  serverClockSet(base, new Date(Date.parse(synced) + 300).toISOString());
   return {
-    base: `http://127.0.0.1:${port}`,
+    base,
     setClock: async (instant: string) => {
       writeFileSync(clockFile, instant);
       await new Promise((r) => setTimeout(r, 300));
+      serverClockSet(base, new Date(Date.parse(instant) + 300).toISOString());
     },
     stop: async () => {
       server.child.kill('SIGTERM');

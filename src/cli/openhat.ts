@@ -3,6 +3,11 @@ import { parseArgs } from 'node:util';
 import { input, password as passwordPrompt } from '@inquirer/prompts';
 import { systemClock } from '../domain/time/clock';
 import { BackupError, openBackupFile, restoreBackup, writeBackup } from '../store/backup';
+import { openPglite } from '../store/database';
+import { checkIntegrity, formatIntegrityReport } from '../store/integrity';
+import { auditRead, SYSTEM_ACTOR } from '../store/transaction';
+import { describeRetention, parseRetention } from '../domain/backup/schedule';
+import { backupIntoFolder } from '../server/backup-scheduler';
 import { DataFolderLockedError } from '../store/data-folder-lock';
 import type { Database } from '../store/database';
 import { MigrationError } from '../store/migrate';
@@ -22,7 +27,15 @@ const USAGE = `usage: npm run openhat -- <command>
                     create the first clinic and its administrator (asks for what is missing)
   migrate           apply pending database migrations
   backup FILE       write a backup of the whole database to FILE (gzipped JSON lines)
+  backup --dir DIR [--keep 14,30d]
+                    write a backup named by its UTC time into DIR, then remove old ones beyond
+                    the retention (a count, days, or both; never the newest). With no FILE and no
+                    --dir, OPENHAT_BACKUP_DIR and OPENHAT_BACKUP_KEEP are used.
   restore FILE      load a backup into an empty database (new data folder or new PostgreSQL database)
+  verify-backup FILE
+                    restore FILE into a throw-away in-memory database and check it: counts and
+                    hash, every register page's hash chain and balances, dose steps with their
+                    register supplies and audit rows, record histories. Exit 1 if anything fails.
   cd verify [--clinic ID]
                     check every controlled-drug register page's hash chain and balances
 
@@ -86,8 +99,29 @@ async function migrateCommand() {
 }
 
 async function backup(args: string[]) {
-  const file = args[0];
-  if (!file) throw new UsageError('backup needs a FILE to write');
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { dir: { type: 'string' }, keep: { type: 'string' } } });
+  const config = loadConfig();
+  const dir = values.dir ?? (positionals.length === 0 ? config.backups?.dir : undefined);
+  if (dir) {
+    if (positionals.length > 0) throw new UsageError('give either FILE or --dir DIR, not both');
+    let keep = values.dir ? null : config.backups!.keep;
+    if (values.keep !== undefined) {
+      const parsed = parseRetention(values.keep);
+      if (!parsed.ok) throw new UsageError(`--keep ${parsed.message}`);
+      keep = parsed.value;
+    }
+    await withDatabase(true, async (db) => {
+      const taken = await backupIntoFolder(db, dir, systemClock.now(), keep);
+      await auditRead(db, systemClock, { ...SYSTEM_ACTOR, userAgent: 'openhat CLI' }, { clinicId: null, entityType: 'backup', details: { file: taken.file, bytes: taken.bytes, sha256: taken.sha256, pruned: taken.pruned } });
+      process.stdout.write(`Backed up ${taken.rows} rows from ${db.location} to ${taken.file} (${taken.bytes} bytes, ${taken.ms} ms, sha256 ${taken.sha256}).\n`);
+      if (keep) process.stdout.write(`Retention ${describeRetention(keep)}: ${taken.pruned.length ? `removed ${taken.pruned.join(', ')}` : 'nothing to remove'}.\n`);
+    });
+    return;
+  }
+  if (values.keep !== undefined) throw new UsageError('--keep goes with --dir');
+  const file = positionals[0];
+  if (!file) throw new UsageError('backup needs a FILE to write, or --dir DIR (or OPENHAT_BACKUP_DIR set)');
+  if (positionals.length > 1) throw new UsageError('backup writes one FILE');
   if (existsSync(file)) throw new UsageError(`${file} already exists; choose a new name`);
   const partial = `${file}.partial`;
   await withDatabase(true, async (db) => {
@@ -107,6 +141,38 @@ async function restore(args: string[]) {
     const rows = Object.values(summary.counts).reduce((a, b) => a + b, 0);
     process.stdout.write(`Restored ${rows} rows into ${db.location}.\n`);
   });
+}
+
+/**
+ * Restore a backup into a throw-away in-memory database and check it: the file's counts and hash
+ * (as restore does), then every register page's hash chain and balances, the dosing steps and their
+ * register supplies and audit rows, and every versioned record's history.
+ */
+async function verifyBackup(args: string[]): Promise<number> {
+  const file = args[0];
+  if (!file || args.length > 1) throw new UsageError('verify-backup needs one FILE to check');
+  if (!existsSync(file)) throw new UsageError(`${file} does not exist`);
+  const started = performance.now();
+  const db = await openPglite({});
+  try {
+    let summary;
+    try {
+      summary = await restoreBackup(db, openBackupFile(file));
+    } catch (err) {
+      if (!(err instanceof BackupError)) throw err;
+      process.stdout.write(`FAILED  ${file}: ${err.message}\nThe backup does NOT verify.\n`);
+      return 1;
+    }
+    const rows = Object.values(summary.counts).reduce((a, b) => a + b, 0);
+    process.stdout.write(`ok      ${file}: restored ${rows} rows into an empty database; counts and sha256 ${summary.sha256} match\n`);
+    const report = await checkIntegrity(db);
+    process.stdout.write(`${formatIntegrityReport(report)}\n`);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    process.stdout.write(report.ok ? `The backup verifies (${seconds} s).\n` : 'The backup does NOT verify: see FAILED above.\n');
+    return report.ok ? 0 : 1;
+  } finally {
+    await db.close();
+  }
 }
 
 async function cd(args: string[]): Promise<number> {
@@ -146,6 +212,8 @@ export async function run(argv: string[]): Promise<number> {
         return 0;
       case 'cd':
         return await cd(rest);
+      case 'verify-backup':
+        return await verifyBackup(rest);
       case undefined:
       case 'help':
       case '--help':

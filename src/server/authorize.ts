@@ -1,13 +1,18 @@
+import { Temporal } from 'temporal-polyfill';
 import type { FastifyRequest } from 'fastify';
 import { sessionStatus, shouldRecordActivity } from '../domain/auth/session-expiry';
 import { dateToInstant, instantToDate } from '../domain/time/clock';
 import { findAuthSession, recordSessionActivity } from '../store/auth-sessions';
 import { getStaff, rolesAt } from '../store/staff';
+import { activeBreakGlassGrant } from '../store/break-glass';
+import { breakGlassCovers } from '../domain/staff/break-glass';
+import type { Role } from '../domain/staff/roles';
 import type { App, AppContext, SignedIn } from './context';
 import { clinicNotFound, forbidden, unauthorized } from './errors';
 import { permissions, ruleFor, type Rule } from './permissions';
 import { csrfTokenMatches, hashToken } from './auth/tokens';
 import { PORTAL_COOKIE_PATH, resolvePortalSession } from './portal/portal-auth';
+import { PENDING_SECOND_FACTOR_MINUTES } from './auth/second-factor';
 
 export const SESSION_COOKIE = 'openhat_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -79,7 +84,16 @@ export function installAuthorization(app: App, ctx: AppContext): void {
         ? unauthorized('session_expired', 'Your session has ended; sign in again')
         : unauthorized('not_signed_in', 'Sign in first');
     }
-    if (signedIn.staff.mustChangePassword && !(rule.access === 'signed_in' && rule.duringPasswordChange)) {
+    if (signedIn.session.secondFactorPending) {
+      if (!(rule.access === 'signed_in' && rule.duringSecondFactor)) {
+        throw forbidden(
+          signedIn.session.secondFactorPending === 'enrolment_required'
+            ? 'Set up your second factor (an authenticator app) before doing anything else'
+            : 'Enter the code from your authenticator app before doing anything else',
+          'second_factor_required',
+        );
+      }
+    } else if (signedIn.staff.mustChangePassword && !(rule.access === 'signed_in' && rule.duringPasswordChange)) {
       throw forbidden('Change your temporary password before doing anything else', 'password_change_required');
     }
     if (!SAFE_METHODS.has(req.method)) {
@@ -98,13 +112,24 @@ export function installAuthorization(app: App, ctx: AppContext): void {
       const clinicId = (req.params as { clinicId?: string }).clinicId ?? '';
       if (!UUID.test(clinicId)) throw clinicNotFound();
       const roles = await rolesAt(ctx.db.orm, clinicId.toLowerCase(), signedIn.staff.staffId);
-      if (roles.length === 0) throw clinicNotFound();
       req.rolesHere = roles;
-      if (!roles.some((role) => rule.roles.includes(role))) {
+      const allowed = roles.some((role) => rule.roles.includes(role));
+      // Break-glass: a live grant opens reads of that one person's record to that one member of staff.
+      if (!allowed && (await breakGlassAllows(req, ctx, url, rule.roles, clinicId.toLowerCase(), signedIn.staff.staffId))) return;
+      if (roles.length === 0) throw clinicNotFound();
+      if (!allowed) {
         throw forbidden(`This needs one of these roles here: ${rule.roles.join(', ')}. You have: ${roles.join(', ')}`);
       }
     }
   });
+}
+
+/** Whether a live break-glass grant lets this read through (see src/domain/staff/break-glass.ts). */
+async function breakGlassAllows(req: FastifyRequest, ctx: AppContext, url: string, ruleRoles: readonly Role[], clinicId: string, staffId: string): Promise<boolean> {
+  if (!breakGlassCovers(req.method === 'HEAD' ? 'GET' : req.method, url, ruleRoles)) return false;
+  const serviceUserId = (req.params as { serviceUserId?: string }).serviceUserId ?? '';
+  if (!UUID.test(serviceUserId)) return false;
+  return (await activeBreakGlassGrant(ctx.db.orm, staffId, clinicId, serviceUserId.toLowerCase(), instantToDate(ctx.clock.now()))) !== null;
 }
 
 const isPortalRoute = (url: string) => url.startsWith(`${PORTAL_COOKIE_PATH}/`);
@@ -154,6 +179,10 @@ async function resolveSession(req: FastifyRequest, ctx: AppContext): Promise<Res
     revokedAt: session.revokedAt ? dateToInstant(session.revokedAt) : null,
   };
   if (sessionStatus(times, now, ctx.config.session) !== 'active') return { signedIn: null, reason: 'expired' };
+  // A session that has passed only the password is good for a few minutes, to type a code.
+  if (session.secondFactorPending && Temporal.Instant.compare(now, times.createdAt.add({ minutes: PENDING_SECOND_FACTOR_MINUTES })) >= 0) {
+    return { signedIn: null, reason: 'expired' };
+  }
   const staff = await getStaff(ctx.db.orm, session.staffId);
   if (!staff || !staff.active) return { signedIn: null, reason: 'expired' };
   if (shouldRecordActivity(times, now)) await recordSessionActivity(ctx.db.orm, session.sessionId, instantToDate(now));

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { fieldPath } from '../domain/validation';
+import { parseInterval, parseRetention, type Parsed, type Retention } from '../domain/backup/schedule';
+import { isRole, ROLES, type Role } from '../domain/staff/roles';
 
 /**
  * Everything openhat reads from the environment, validated once at start. A bad value stops the
@@ -47,6 +49,21 @@ const EnvSchema = z.object({
   OPENHAT_ARGON2_ITERATIONS: integer(1, 20).default(3),
   OPENHAT_SHUTDOWN_GRACE_SECONDS: integer(1, 600).default(20),
   OPENHAT_CLOCK_FILE: z.string().trim().min(1).optional(),
+  OPENHAT_SECOND_FACTOR_ROLES: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((v) => v === 'none' || v.split(',').every((r) => isRole(r.trim())), `must be none or a comma-separated list of roles (${ROLES.join(', ')})`)
+    .default('admin,prescriber,cd_accountable'),
+  OPENHAT_SECOND_FACTOR_MAX_FAILURES: integer(1, 100).default(5),
+  OPENHAT_SECOND_FACTOR_KEY: z
+    .string()
+    .trim()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
+    .optional(),
+  OPENHAT_BACKUP_DIR: z.string().trim().min(1, 'must not be empty').optional(),
+  OPENHAT_BACKUP_INTERVAL: z.string().superRefine(parsedBy(parseInterval)).optional(),
+  OPENHAT_BACKUP_KEEP: z.string().superRefine(parsedBy(parseRetention)).optional(),
 });
 
 export interface ServerConfig {
@@ -66,6 +83,27 @@ export interface ServerConfig {
   shutdownGraceSeconds: number;
   /** Tests and training only: the server's "now" follows the instant written in this file. */
   clockFile: string | null;
+  /**
+   * TOTP second factor: required at sign-in for anyone holding one of these roles at any clinic
+   * (and for deployment administrators whenever admin is listed); anyone may enrol. The key, when
+   * set, encrypts the stored secrets (AES-256-GCM).
+   */
+  secondFactor: { requiredRoles: Role[]; maxFailures: number; key: Buffer | null };
+  /** Scheduled backups into a folder (OPENHAT_BACKUP_DIR), or null when not configured. */
+  backups: { dir: string; intervalMs: number; keep: Retention } | null;
+}
+
+/** A zod check from a parser that answers { ok, value } or { ok: false, message }. */
+function parsedBy<T>(parse: (text: string) => Parsed<T>) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    const r = parse(value);
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message });
+  };
+}
+
+function valueOf<T>(r: Parsed<T>): T {
+  if (!r.ok) throw new Error(r.message);
+  return r.value;
 }
 
 export class ConfigError extends Error {
@@ -83,7 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       parsed.error.issues.map((issue) => {
         const variable = fieldPath(issue.path);
         const got = present[variable];
-        const shown = variable.includes('PASSWORD') || got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
+        const shown = variable.includes('PASSWORD') || variable.endsWith('_KEY') || got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
         return { variable, message: `${issue.message}${shown}` };
       }),
     );
@@ -95,6 +133,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       variable: e.OPENHAT_ADMIN_EMAIL ? 'OPENHAT_ADMIN_PASSWORD' : 'OPENHAT_ADMIN_EMAIL',
       message: 'set both OPENHAT_ADMIN_EMAIL and OPENHAT_ADMIN_PASSWORD, or neither',
     });
+  }
+  if (!e.OPENHAT_BACKUP_DIR && (e.OPENHAT_BACKUP_INTERVAL || e.OPENHAT_BACKUP_KEEP)) {
+    problems.push({ variable: 'OPENHAT_BACKUP_DIR', message: 'set it to the folder for scheduled backups (OPENHAT_BACKUP_INTERVAL and OPENHAT_BACKUP_KEEP need it)' });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -116,5 +157,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     argon2: { memoryKiB: e.OPENHAT_ARGON2_MEMORY_KIB, iterations: e.OPENHAT_ARGON2_ITERATIONS },
     shutdownGraceSeconds: e.OPENHAT_SHUTDOWN_GRACE_SECONDS,
     clockFile: e.OPENHAT_CLOCK_FILE ?? null,
+    secondFactor: {
+      requiredRoles: e.OPENHAT_SECOND_FACTOR_ROLES === 'none' ? [] : e.OPENHAT_SECOND_FACTOR_ROLES.split(',').map((r) => r.trim()).filter(isRole),
+      maxFailures: e.OPENHAT_SECOND_FACTOR_MAX_FAILURES,
+      key: e.OPENHAT_SECOND_FACTOR_KEY ? Buffer.from(e.OPENHAT_SECOND_FACTOR_KEY, 'base64') : null,
+    },
+    backups: e.OPENHAT_BACKUP_DIR
+      ? {
+          dir: resolve(e.OPENHAT_BACKUP_DIR),
+          intervalMs: valueOf(parseInterval(e.OPENHAT_BACKUP_INTERVAL ?? '24h')),
+          keep: valueOf(parseRetention(e.OPENHAT_BACKUP_KEEP ?? '14')),
+        }
+      : null,
   };
 }

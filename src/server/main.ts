@@ -10,6 +10,8 @@ import { ConfigError, loadConfig, type ServerConfig } from './config';
 import { ensureFirstAdministrator, FirstAdministratorError, type FirstAdministrator } from './first-administrator';
 import { argon2Hasher } from './auth/passwords';
 import { catchUpMissedDoses } from './dosing/missed-doses';
+import { BackupScheduler, dosingSessionUnderWay } from './backup-scheduler';
+import { describeRetention } from '../domain/backup/schedule';
 
 /** `npm start`: configuration, database (migrated), first administrator, HTTP server, clean shutdown. */
 async function main(): Promise<void> {
@@ -66,10 +68,28 @@ async function main(): Promise<void> {
   await missedDoseJob();
   const missedDoseTimer = setInterval(() => void missedDoseJob(), 60_000);
   missedDoseTimer.unref();
+  // Scheduled backups (OPENHAT_BACKUP_DIR): into the folder, by the clock, pruned by retention.
+  // On PGlite a backup holds the one connection while it reads its snapshot: it waits for a
+  // moment when no clinic is dosing (at most 12 hours). PostgreSQL backs up alongside the work.
+  let backups: BackupScheduler | null = null;
+  if (config.backups) {
+    try {
+      backups = new BackupScheduler({ db, clock: ctx.clock, ...config.backups, logger, ...(db.kind === 'pglite' ? { busy: (now: Temporal.Instant) => dosingSessionUnderWay(db, now) } : {}) });
+    } catch (err) {
+      process.stderr.write(`openhat cannot start: OPENHAT_BACKUP_DIR: cannot use ${config.backups.dir} (${(err as Error).message})\n`);
+      await app.close();
+      await db.close();
+      process.exit(2);
+    }
+  }
+  if (backups && config.backups) {
+    backups.start();
+    logger.info({ dir: config.backups.dir, everyMinutes: config.backups.intervalMs / 60_000, retention: describeRetention(config.backups.keep) }, 'scheduled backups on');
+  }
 
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shown}:${config.port}`;
-  if (first) printFirstSignIn(first, url);
+  if (first) printFirstSignIn(first, url, config.secondFactor.requiredRoles);
   else process.stdout.write(`openhat is running at ${url} (${db.location})\n`);
 
   let closing = false;
@@ -88,6 +108,7 @@ async function main(): Promise<void> {
     sweeper.unref();
     try {
       await app.close();
+      await backups?.stop();
       await db.close();
       logger.info('stopped cleanly');
       logger.flush();
@@ -119,7 +140,7 @@ function fileClock(path: string, logger: pino.Logger) {
   return clock;
 }
 
-function printFirstSignIn(first: FirstAdministrator, url: string) {
+function printFirstSignIn(first: FirstAdministrator, url: string, secondFactorRoles: readonly string[]) {
   const lines = [
     '',
     'openhat: this is a new installation. A first clinic ("My clinic") and its administrator were created.',
@@ -128,11 +149,14 @@ function printFirstSignIn(first: FirstAdministrator, url: string) {
     first.generatedPassword
       ? `    password: ${first.generatedPassword}   (temporary: you must change it when you first sign in; it is not shown again)`
       : '    password: the one in OPENHAT_ADMIN_PASSWORD',
+    secondFactorRoles.includes('admin')
+      ? '  You will set up a second factor (an authenticator app on your phone) at the first sign-in.'
+      : null,
     `  From a terminal: curl -i -X POST ${url}/api/v1/auth/login -H 'content-type: application/json' \\`,
     `    -d '{"email":"${first.email}","password":"…"}'`,
     '',
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`${lines.filter((l) => l !== null).join('\n')}\n`);
 }
 
 await main();

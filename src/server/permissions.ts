@@ -8,6 +8,7 @@ import { reportsPermissions } from './reports/permissions';
 import { fhirPermissions } from './fhir/permissions';
 import { exportsPermissions } from './exports/permissions';
 import { importsPermissions } from './imports/permissions';
+import { breakGlassPermissions } from './break-glass/permissions';
 
 /**
  * Who may call what: the one table the server enforces and the tests are generated from.
@@ -22,11 +23,13 @@ import { importsPermissions } from './imports/permissions';
  * - portal: a service user signed in to the portal (its own cookie and sessions). Only portal
  *   routes take a portal session, and a portal route takes nothing else: staff get 403.
  *
- * `duringPasswordChange` marks the few routes usable while a temporary password must be changed.
+ * `duringPasswordChange` marks the few routes usable while a temporary password must be changed;
+ * `duringSecondFactor` those usable by a session that has passed the password but not yet the
+ * TOTP second factor (no other route is: 403 second_factor_required).
  */
 export type Rule =
   | { access: 'public' }
-  | { access: 'signed_in'; duringPasswordChange?: true }
+  | { access: 'signed_in'; duringPasswordChange?: true; duringSecondFactor?: true }
   | { access: 'deployment_admin' }
   | { access: 'clinic'; roles: readonly Role[] }
   | { access: 'portal'; duringPasswordChange?: true };
@@ -49,8 +52,11 @@ export const permissions = {
   'GET /api/openapi.json': anyone,
 
   'POST /api/v1/auth/login': anyone,
-  'POST /api/v1/auth/logout': { access: 'signed_in', duringPasswordChange: true },
-  'GET /api/v1/auth/session': { access: 'signed_in', duringPasswordChange: true },
+  'POST /api/v1/auth/logout': { access: 'signed_in', duringPasswordChange: true, duringSecondFactor: true },
+  'GET /api/v1/auth/session': { access: 'signed_in', duringPasswordChange: true, duringSecondFactor: true },
+  'POST /api/v1/auth/second-factor/enrolment': { access: 'signed_in', duringSecondFactor: true },
+  'POST /api/v1/auth/second-factor/enrolment/confirm': { access: 'signed_in', duringSecondFactor: true },
+  'POST /api/v1/auth/second-factor/verify': { access: 'signed_in', duringSecondFactor: true },
   'POST /api/v1/auth/password': { access: 'signed_in', duringPasswordChange: true },
 
   'GET /api/v1/clinics': { access: 'signed_in' },
@@ -69,6 +75,7 @@ export const permissions = {
   'PUT /api/v1/clinics/:clinicId/staff/:staffId/roles': admin,
   'POST /api/v1/clinics/:clinicId/staff/:staffId/unlock': admin,
   'POST /api/v1/clinics/:clinicId/staff/:staffId/reset-password': admin,
+  'POST /api/v1/clinics/:clinicId/staff/:staffId/reset-second-factor': admin,
 
   'GET /api/v1/clinics/:clinicId/audit': clinic('admin', 'cd_accountable'),
 
@@ -156,6 +163,9 @@ export const permissions = {
   ...fhirPermissions,
   ...exportsPermissions,
   ...importsPermissions,
+
+  // Break-glass (issue 11): emergency access to a record at another clinic.
+  ...breakGlassPermissions,
 } as const satisfies Record<string, Rule>;
 
 export type RouteKey = keyof typeof permissions;

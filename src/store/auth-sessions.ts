@@ -8,7 +8,7 @@ export type AuthSessionRow = typeof authSessions.$inferSelect;
 
 export async function createAuthSession(
   w: WriteContext,
-  input: { staffId: string; tokenHash: string },
+  input: { staffId: string; tokenHash: string; secondFactorPending?: 'enrolment_required' | 'code_required' | null },
 ): Promise<AuthSessionRow> {
   const [row] = await w.tx
     .insert(authSessions)
@@ -20,6 +20,7 @@ export async function createAuthSession(
       lastSeenAt: w.now,
       ip: w.actor.ip,
       userAgent: w.actor.userAgent,
+      secondFactorPending: input.secondFactorPending ?? null,
     })
     .returning();
   return row!;

@@ -35,6 +35,7 @@ export const BACKUP_TABLES: TableSpec[] = [
   { table: 'clinic_settings', key: [['clinic_id', 'uuid'], ['version', 'integer']] },
   { table: 'staff_roles', key: [['clinic_id', 'uuid'], ['staff_id', 'uuid'], ['role', 'text']] },
   { table: 'auth_sessions', key: [['session_id', 'uuid']] },
+  { table: 'staff_second_factors', key: [['staff_id', 'uuid']] },
   { table: 'audit_events', key: [['audit_id', 'uuid']] },
   { table: 'idempotency_keys', key: [['clinic_id', 'uuid'], ['staff_id', 'uuid'], ['idempotency_key', 'text']] },
   { table: 'service_users', key: [['clinic_id', 'uuid'], ['service_user_id', 'uuid']] },
@@ -60,6 +61,7 @@ export const BACKUP_TABLES: TableSpec[] = [
   { table: 'care_records', key: [['clinic_id', 'uuid'], ['record_id', 'uuid'], ['version', 'integer']] },
   { table: 'portal_accounts', key: [['clinic_id', 'uuid'], ['service_user_id', 'uuid']] },
   { table: 'portal_sessions', key: [['clinic_id', 'uuid'], ['session_id', 'uuid']] },
+  { table: 'break_glass_grants', key: [['clinic_id', 'uuid'], ['grant_id', 'uuid']] },
 ];
 
 interface Header {

@@ -68,6 +68,20 @@ export const authSessions = pgTable('auth_sessions', {
   revokedReason: text('revoked_reason'),
   ip: text('ip'),
   userAgent: text('user_agent'),
+  /** Set while the session waits for the second factor (migration 0007); null for a full session. */
+  secondFactorPending: text('second_factor_pending').$type<'enrolment_required' | 'code_required'>(),
+});
+
+/** TOTP second factor, one row per member of staff (migration 0007): deployment-wide and mutable. */
+export const staffSecondFactors = pgTable('staff_second_factors', {
+  staffId: uuid('staff_id').primaryKey(),
+  secret: text('secret').notNull(),
+  createdAt: at('created_at').notNull(),
+  confirmedAt: at('confirmed_at'),
+  lastUsedStep: integer('last_used_step'),
+  failedCount: integer('failed_count').notNull().default(0),
+  lockedUntil: at('locked_until'),
+  recoveryCodeHashes: jsonb('recovery_code_hashes').$type<string[]>().notNull().default([]),
 });
 
 export const auditEvents = pgTable('audit_events', {
@@ -465,12 +479,29 @@ export const portalSessions = pgTable(
   (t) => [primaryKey({ columns: [t.clinicId, t.sessionId] })],
 );
 
+/** Break-glass grants (migration 0008): clinic_id is the clinic of the record opened. */
+export const breakGlassGrants = pgTable(
+  'break_glass_grants',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    grantId: uuid('grant_id').notNull(),
+    serviceUserId: uuid('service_user_id').notNull(),
+    staffId: uuid('staff_id').notNull(),
+    fromClinicId: uuid('from_clinic_id').notNull(),
+    reason: text('reason').notNull(),
+    grantedAt: at('granted_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.grantId] })],
+);
+
 export const schema = {
   staff,
   clinics,
   clinicSettings,
   staffRoles,
   authSessions,
+  staffSecondFactors,
   auditEvents,
   idempotencyKeys,
   serviceUsers,
@@ -496,8 +527,9 @@ export const schema = {
   careRecords,
   portalAccounts,
   portalSessions,
+  breakGlassGrants,
 };
 export type Schema = typeof schema;
 
 /** Tables that belong to the whole deployment rather than a clinic (see migration 0001). */
-export const DEPLOYMENT_TABLES = ['staff', 'auth_sessions', 'openhat_migrations'] as const;
+export const DEPLOYMENT_TABLES = ['staff', 'auth_sessions', 'staff_second_factors', 'openhat_migrations'] as const;

@@ -5,6 +5,7 @@ import { useSession } from './session';
 import { Layout } from './components/Layout';
 import { LoginPage } from './pages/LoginPage';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
+import { SecondFactorPage } from './pages/SecondFactorPage';
 import { TodayPage } from './pages/TodayPage';
 import { SessionPage } from './pages/SessionPage';
 import { AssessPage, DosePage } from './pages/DosePage';
@@ -28,12 +29,15 @@ const ContinuityPage = lazy(() => import('./continuity/ContinuityPage').then((m)
 const ContinuityPlanPage = lazy(() => import('./continuity/PlanPage').then((m) => ({ default: m.PlanPage })));
 const PeerSupportPage = lazy(() => import('./continuity/PeerSupportPage').then((m) => ({ default: m.PeerSupportPage })));
 
+const EmergencyAccessPage = lazy(() => import('./pages/BreakGlassPage').then((m) => ({ default: m.EmergencyAccessPage })));
+const BreakGlassLogPage = lazy(() => import('./pages/BreakGlassPage').then((m) => ({ default: m.BreakGlassLogPage })));
+
 // The service-user portal (/portal/*) is its own small app with its own sign-in.
 const PortalApp = lazy(() => import('./portal/PortalApp').then((m) => ({ default: m.PortalApp })));
 
 const loading = (
   <Center h="50vh">
-    <Loader aria-label="Loading" />
+    <Loader role="status" aria-label="Loading" />
   </Center>
 );
 
@@ -50,7 +54,7 @@ export function App() {
   if (starting) {
     return (
       <Center h="100vh">
-        <Loader aria-label="Loading" />
+        <Loader role="status" aria-label="Loading" />
       </Center>
     );
   }
@@ -61,6 +65,7 @@ export function App() {
       </Routes>
     );
   }
+  if (info.secondFactor) return <SecondFactorPage mode={info.secondFactor} />;
   if (info.staff.mustChangePassword) return <ChangePasswordPage forced />;
   return (
     <Layout>
@@ -73,6 +78,8 @@ export function App() {
           <Route path="/doses/:doseId" element={<DosePage />} />
           <Route path="/people" element={<PeoplePage />} />
           <Route path="/people/:serviceUserId" element={<PersonPage />} />
+          <Route path="/emergency-access" element={<EmergencyAccessPage />} />
+          <Route path="/admin/break-glass" element={<BreakGlassLogPage />} />
           <Route path="/work-lists" element={<WorkListsPage />} />
           <Route path="/methadone-import" element={<MethadoneImportPage />} />
           <Route path="/imports" element={<ImportsPage />} />

@@ -12,8 +12,11 @@ import { loadConfig, type ServerConfig } from '../../src/server/config';
 import type { App, AppContext } from '../../src/server/context';
 import { argon2Hasher } from '../../src/server/auth/passwords';
 import { openTestDatabase } from './test-database';
+import { answerSecondFactor, type SecondFactorKeyring } from './second-factor';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
+
+const TEST_AUTHENTICATORS: SecondFactorKeyring['people'] = new Map();
 
 /** Argon2id at its cheapest: the tests check behaviour, not hashing cost. */
 export const testPasswords = argon2Hasher({ memoryKiB: 1024, iterations: 1 });
@@ -32,7 +35,16 @@ export class Client {
   ip = '203.0.113.7';
   userAgent = 'openhat-test';
 
-  constructor(readonly app: App) {}
+  /**
+   * Pass the TOTP second factor by itself at sign-in (enrolling if asked), computing codes from the
+   * secret the enrolment returned and the app's test clock. Tests of the second factor turn it off.
+   */
+  autoSecondFactor = true;
+
+  constructor(
+    readonly app: App,
+    readonly keyring?: SecondFactorKeyring,
+  ) {}
 
   async request<T = any>(
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
@@ -67,6 +79,9 @@ export class Client {
   async signIn(email: string, password = TEST_PASSWORD): Promise<Response> {
     const res = await this.post('/api/v1/auth/login', { email, password });
     if (res.status === 200) this.staffId = res.body.staff.staffId;
+    if (res.status === 200 && res.body.secondFactor && this.autoSecondFactor && this.keyring) {
+      return answerSecondFactor(this, this.keyring, email, res);
+    }
     return res;
   }
 }
@@ -112,13 +127,19 @@ export class TestApp {
     return new TestApp(app, db, clock, ctx);
   }
 
+  /**
+   * Second-factor secrets, recovery codes and last steps used, by email (see ./second-factor.ts):
+   * shared by every app of this test file, so that a database restored into a new app still signs in.
+   */
+  readonly keyring: SecondFactorKeyring = { clock: () => this.clock.now().epochMilliseconds, people: TEST_AUTHENTICATORS };
+
   async close(): Promise<void> {
     await this.app.close();
     await this.db.close();
   }
 
   client(): Client {
-    return new Client(this.app);
+    return new Client(this.app, this.keyring);
   }
 
   /** A clinic with an administrator who is already signed in. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { passwordProblems } from './password-policy';
+import { COMMON_PASSWORDS_LIST } from './common-passwords';
+import { isCommonPassword, passwordProblems } from './password-policy';
 
 describe('passwordProblems', () => {
   it('accepts a long passphrase', () => {
@@ -23,5 +24,32 @@ describe('passwordProblems', () => {
     );
     expect(passwordProblems('Smithsonian-rivers', { name: 'Ann Smith' })[0]?.message).toContain('name or email');
     expect(passwordProblems('password123456')[0]?.message).toBe('is too easy to guess');
+  });
+});
+
+describe('the offline list of common passwords', () => {
+  it('holds tens of thousands of entries and knows the famous ones', () => {
+    expect(COMMON_PASSWORDS_LIST.split('\n').length).toBeGreaterThan(40_000);
+    for (const p of ['123456', 'password', 'qwerty', 'iloveyou', 'trustno1']) expect(isCommonPassword(p), p).toBe(true);
+  });
+
+  it('refuses a long password from the list, whatever its case, with a 400-style problem naming the field', () => {
+    expect(passwordProblems('1qaz2wsx3edc', {}, 'newPassword')).toEqual([
+      { field: 'newPassword', message: expect.stringMatching(/^is one of the most common passwords/) },
+    ]);
+    expect(passwordProblems('QazWsxEdcRfv')[0]?.message).toMatch(/most common passwords/);
+  });
+
+  it('sees through spaces and digits or symbols added before or after', () => {
+    expect(isCommonPassword('Sunshine2026!!!')).toBe(true);
+    expect(isCommonPassword('  superman  ')).toBe(true);
+    expect(isCommonPassword('super man')).toBe(true);
+    expect(passwordProblems('Manchester2026!')[0]?.message).toMatch(/most common passwords/);
+  });
+
+  it('accepts passphrases that are not on it', () => {
+    expect(isCommonPassword('correct horse battery staple')).toBe(false);
+    expect(isCommonPassword('the team pass phrase')).toBe(false);
+    expect(passwordProblems('kettle lantern orchard 7')).toEqual([]);
   });
 });

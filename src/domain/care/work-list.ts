@@ -14,6 +14,7 @@ export const WORK_LISTS = [
   'naloxone_expiring',
   'care_plan_review_due',
   'wound_care_open',
+  'emergency_access',
 ] as const;
 export type WorkListName = (typeof WORK_LISTS)[number];
 
@@ -27,6 +28,7 @@ export const WORK_LIST_LABELS: Record<WorkListName, string> = {
   naloxone_expiring: 'Naloxone to supply or re-supply',
   care_plan_review_due: 'Care plans to review',
   wound_care_open: 'Injection-site problems open',
+  emergency_access: 'Emergency access to records here (last 7 days)',
 };
 
 /** Whose job each list is (a person with several roles sees every list any of them has). */
@@ -40,6 +42,7 @@ export const WORK_LIST_ROLES: Record<WorkListName, readonly Role[]> = {
   naloxone_expiring: ['nurse', 'keyworker', 'admin'],
   care_plan_review_due: ['keyworker', 'admin'],
   wound_care_open: ['nurse', 'prescriber', 'admin'],
+  emergency_access: ['admin'],
 };
 
 export interface WorkItem {

@@ -6,6 +6,7 @@ import type { SessionInfo } from '../../contract/auth';
 import { createAuthSession, type AuthSessionRow } from '../../store/auth-sessions';
 import { listClinics } from '../../store/clinics';
 import type { Orm } from '../../store/database';
+import { getSecondFactor } from '../../store/second-factor';
 import { rolesByClinic, type StaffRow } from '../../store/staff';
 import type { WriteContext } from '../../store/transaction';
 import type { AppContext } from '../context';
@@ -13,9 +14,13 @@ import { SESSION_COOKIE } from '../authorize';
 import { csrfTokenFor, hashToken, newToken } from './tokens';
 
 /** A new session for a member of staff: a fresh token, never one the browser already had. */
-export async function startSession(w: WriteContext, staff: StaffRow): Promise<{ session: AuthSessionRow; token: string }> {
+export async function startSession(
+  w: WriteContext,
+  staff: StaffRow,
+  secondFactorPending: 'enrolment_required' | 'code_required' | null = null,
+): Promise<{ session: AuthSessionRow; token: string }> {
   const token = newToken();
-  const session = await createAuthSession(w, { staffId: staff.staffId, tokenHash: hashToken(token) });
+  const session = await createAuthSession(w, { staffId: staff.staffId, tokenHash: hashToken(token), secondFactorPending });
   return { session, token };
 }
 
@@ -36,8 +41,11 @@ export async function sessionInfo(
   session: AuthSessionRow,
   token: string,
 ): Promise<z.infer<typeof SessionInfo>> {
-  const roles = await rolesByClinic(orm, staff.staffId);
-  const clinics = await listClinics(orm, [...roles.keys()]);
+  const pending = session.secondFactorPending ?? null;
+  // Until the second factor is passed, the session says nothing about where the person works.
+  const roles = pending ? new Map<string, never[]>() : await rolesByClinic(orm, staff.staffId);
+  const clinics = pending ? [] : await listClinics(orm, [...roles.keys()]);
+  const factor = await getSecondFactor(orm, staff.staffId);
   return {
     staff: {
       staffId: staff.staffId,
@@ -45,7 +53,9 @@ export async function sessionInfo(
       displayName: staff.displayName,
       deploymentAdmin: staff.deploymentAdmin,
       mustChangePassword: staff.mustChangePassword,
+      secondFactorEnrolled: !!factor?.confirmedAt,
     },
+    secondFactor: pending,
     clinics: clinics.map((c) => ({ clinicId: c.clinicId, clinicName: c.name, roles: roles.get(c.clinicId) ?? [] })),
     csrfToken: csrfTokenFor(token),
     expiresAt: absoluteExpiry({ createdAt: dateToInstant(session.createdAt) }, ctx.config.session).toString(),

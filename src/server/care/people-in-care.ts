@@ -12,7 +12,7 @@ import { clinicDate } from '../../domain/time/clinic-time';
 import { clinicCareRecords, personCareRecords } from '../../store/care-records';
 import { currentSettings } from '../../store/clinics';
 import type { Orm } from '../../store/database';
-import { clinicDoses } from '../../store/dosing';
+import { clinicDoses, personDoses } from '../../store/dosing';
 import { clinicEpisodes, latestEpisode, type StoredEpisode } from '../../store/episodes';
 import { clinicPrescriptions, prescriptionHistory, type StoredPrescriptionVersion } from '../../store/prescriptions';
 import { currentVersion, listServiceUsers, type ServiceUserVersion } from '../../store/service-users';
@@ -116,7 +116,8 @@ export async function onePersonInCare(orm: Orm, clinicId: string, serviceUserId:
   if (!version) return null;
   const settings = readStoredClinicSettings((await currentSettings(orm, clinicId))!.settings);
   const today = clinicDate(now, settings.timeZone).toString();
-  const doses = (await clinicDoses(orm, clinicId, Temporal.PlainDate.from(today).subtract({ days: BREATH_LOOKBACK_DAYS }).toString(), today)).filter((d) => d.dose.serviceUserId === serviceUserId);
+  // This person's doses only (not the clinic's, filtered here): it runs once per person on the Today board.
+  const doses = (await personDoses(orm, clinicId, serviceUserId, Temporal.PlainDate.from(today).subtract({ days: BREATH_LOOKBACK_DAYS }).toString())).filter((d) => d.dose.clinicDate <= today);
   const stored = await latestEpisode(orm, clinicId, serviceUserId);
   const person = personInCare(
     version,

@@ -8,6 +8,14 @@ import { forbidden } from '../errors';
 import { reviewsDue } from '../operations/reviews';
 import { CARE_RULES } from './care-rules';
 import { clinicCare } from './people-in-care';
+import { Temporal } from 'temporal-polyfill';
+import { breakGlassWorkItems } from '../../domain/staff/break-glass';
+import { displayName } from '../../domain/service-user/record';
+import { grantsIntoClinic } from '../../store/break-glass';
+import { listClinics } from '../../store/clinics';
+import { currentVersion } from '../../store/service-users';
+import { getStaff } from '../../store/staff';
+import type { Orm } from '../../store/database';
 
 const WorkItemOut = z.object({
   list: z.enum(WORK_LISTS),
@@ -62,6 +70,12 @@ export function registerWorkLists(app: App, ctx: AppContext) {
           items.push({ list: 'reviews_due', serviceUserId: r.serviceUserId, dueOn: r.dueOn, overdue: r.overdue, severity: r.overdue ? 'warning' : 'info', text: `Prescriber review ${r.overdue ? `overdue since ${r.dueOn}` : 'due today'} (${r.why})` });
         }
       }
+      if (wanted.includes('emergency_access')) {
+        for (const item of await emergencyAccessToReview(ctx.db.orm, clinicId, now, care.settings.timeZone)) {
+          items.push(item.item);
+          if (!names.has(item.item.serviceUserId)) names.set(item.item.serviceUserId, item.personName);
+        }
+      }
       const lists = wanted.map((list) => ({
         list,
         label: WORK_LIST_LABELS[list],
@@ -79,4 +93,31 @@ export function registerWorkLists(app: App, ctx: AppContext) {
       return { today: care.today, lists };
     },
   );
+}
+
+/** Break-glass grants into this clinic's records lately, for its administrators to check. */
+async function emergencyAccessToReview(orm: Orm, clinicId: string, now: Temporal.Instant, timeZone: string) {
+  const grants = await grantsIntoClinic(orm, clinicId, 200);
+  const clinicNames = new Map((await listClinics(orm, [...new Set(grants.map((g) => g.fromClinicId))])).map((c) => [c.clinicId, c.name]));
+  const staffNames = new Map<string, string>();
+  for (const id of new Set(grants.map((g) => g.staffId))) staffNames.set(id, (await getStaff(orm, id))?.displayName ?? 'someone');
+  const items = breakGlassWorkItems(
+    grants.map((g) => ({
+      grantId: g.grantId,
+      serviceUserId: g.serviceUserId,
+      grantedAt: Temporal.Instant.fromEpochMilliseconds(g.grantedAt.getTime()),
+      expiresAt: Temporal.Instant.fromEpochMilliseconds(g.expiresAt.getTime()),
+      reason: g.reason,
+      requester: staffNames.get(g.staffId) ?? 'someone',
+      fromClinic: clinicNames.get(g.fromClinicId) ?? 'another clinic',
+    })),
+    now,
+    timeZone,
+  );
+  const out = [];
+  for (const item of items) {
+    const person = await currentVersion(orm, clinicId, item.serviceUserId);
+    out.push({ item, personName: person ? displayName(person.record) : '(unknown)' });
+  }
+  return out;
 }

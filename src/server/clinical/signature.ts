@@ -61,7 +61,7 @@ export async function verifyWitness(
   if (witness.staffId.toLowerCase() === recorder.staffId) {
     throw refused([refuse('witness_is_recorder', 'The witness must be someone other than the person making the entry', `${field}.staffId`)]);
   }
-  const person = /^[0-9a-f-]{36}$/i.test(witness.staffId) ? await getStaff(ctx.db.orm, witness.staffId.toLowerCase()) : null;
+  const person = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(witness.staffId) ? await getStaff(ctx.db.orm, witness.staffId.toLowerCase()) : null;
   const roles = person ? await rolesAt(ctx.db.orm, clinicId, person.staffId) : [];
   if (!person || !roles.some((r) => (CLINICAL_ROLES as readonly string[]).includes(r))) {
     throw badRequest(`${field}.staffId`, 'is not a member of staff at this clinic');

@@ -24,6 +24,8 @@ import { recordCdEntry, type CdEntryRequest } from '../cd/record-entry';
 import { sendWrite } from '../write';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * Entries on a register page, one route per kind so that the permission table says who may make
  * each: nurses supply and record waste; the controlled-drug accountable officer receives, returns,
@@ -89,7 +91,7 @@ export function registerCdEntries(app: App, ctx: AppContext) {
     },
     entryRoute(ctx, async (w, req, clinicId) => {
       const b = req.body as { quantity: number; serviceUserId: string; session?: string };
-      const serviceUserId = /^[0-9a-f-]{36}$/i.test(b.serviceUserId) ? b.serviceUserId.toLowerCase() : '';
+      const serviceUserId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(b.serviceUserId) ? b.serviceUserId.toLowerCase() : '';
       const person = serviceUserId ? await currentVersion(w.tx, clinicId, serviceUserId) : null;
       if (!person) throw badRequest('serviceUserId', 'is not a service user at this clinic');
       const inForce = versionInForce(await prescriptionHistory(w.tx, clinicId, serviceUserId), dateToInstant(w.now));
@@ -177,8 +179,9 @@ export function registerCdEntries(app: App, ctx: AppContext) {
       const itemId = idParam(req, 'itemId', 'Register page');
       const { staff } = signedIn(req);
       const toClinicId = (req.body.toClinicId ?? clinicId).toLowerCase();
-      const toItemId = /^[0-9a-f-]{36}$/i.test(req.body.toItemId) ? req.body.toItemId.toLowerCase() : '';
-      if (toClinicId !== clinicId && !(await rolesAt(ctx.db.orm, toClinicId, staff.staffId)).includes('cd_accountable')) {
+      // Ids are checked before they reach a query: one that is not a UUID used to be a 500 (found by the fuzzer).
+      const toItemId = UUID_PATTERN.test(req.body.toItemId) ? req.body.toItemId.toLowerCase() : '';
+      if (toClinicId !== clinicId && !(UUID_PATTERN.test(toClinicId) && (await rolesAt(ctx.db.orm, toClinicId, staff.staffId)).includes('cd_accountable'))) {
         throw badRequest('toClinicId', 'is not a clinic where you are the controlled-drug accountable officer');
       }
       if (toItemId === itemId && toClinicId === clinicId) throw badRequest('toItemId', 'is this page');

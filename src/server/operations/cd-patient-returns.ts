@@ -36,7 +36,7 @@ export function registerCdPatientReturns(app: App, ctx: AppContext) {
       const witness = await verifyWitness(ctx, req, clinicId, req.body.witness);
       return sendWrite(ctx, req, reply, 201, async (w) => {
         const serviceUserId = req.body.serviceUserId.toLowerCase();
-        if (!/^[0-9a-f-]{36}$/.test(serviceUserId) || !(await serviceUserExists(w.tx, clinicId, serviceUserId))) {
+        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(serviceUserId) || !(await serviceUserExists(w.tx, clinicId, serviceUserId))) {
           throw badRequest('serviceUserId', 'is not a service user at this clinic');
         }
         const row = await recordPatientReturn(w, clinicId, {

@@ -32,7 +32,7 @@ export function registerCdStockChecks(app: App, ctx: AppContext) {
     },
     async (req, reply) => {
       const clinicId = clinicIdOf(req);
-      const itemId = /^[0-9a-f-]{36}$/i.test(req.body.itemId) ? req.body.itemId.toLowerCase() : '';
+      const itemId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(req.body.itemId) ? req.body.itemId.toLowerCase() : '';
       if (!itemId) throw badRequest('itemId', 'is not a register page');
       const second = await verifyWitness(ctx, req, clinicId, req.body.secondChecker, 'secondChecker');
       return sendWrite(ctx, req, reply, 201, async (w) => {

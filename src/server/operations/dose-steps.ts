@@ -107,7 +107,7 @@ export function registerDoseSteps(app: App, ctx: AppContext) {
         if (session.closed && !(h.late && duringWindow)) {
           throw refused([refuse('session_closed', 'This session is closed; a late entry for it must give the time it happened, within the session')]);
         }
-        const serviceUserId = /^[0-9a-f-]{36}$/i.test(b.serviceUserId) ? b.serviceUserId.toLowerCase() : '';
+        const serviceUserId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(b.serviceUserId) ? b.serviceUserId.toLowerCase() : '';
         if (!serviceUserId) throw badRequest('serviceUserId', 'is not a service user at this clinic');
         const person = await lockPerson(w.tx, clinicId, serviceUserId, now);
         const dose = await doseFor(w, clinicId, { serviceUserId, clinicDate: session.clinicDate, sessionCode: session.code, kind: b.kind, sessionId });
@@ -190,7 +190,7 @@ export function registerDoseSteps(app: App, ctx: AppContext) {
         if (!decision.ok) refusals.push(...decision.refusals);
         const pages = [];
         for (const [i, a] of b.ampoules.entries()) {
-          const item = /^[0-9a-f-]{36}$/i.test(a.itemId) ? await getItem(w.tx, clinicId, a.itemId.toLowerCase()) : null;
+          const item = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(a.itemId) ? await getItem(w.tx, clinicId, a.itemId.toLowerCase()) : null;
           if (!item) throw badRequest(`ampoules[${i}].itemId`, 'is not a register page of this clinic');
           pages.push({ item, count: a.count });
         }

@@ -10,7 +10,7 @@ import { clinicDate, sessionWindow } from '../../domain/time/clinic-time';
 import { dateToInstant, instantToDate } from '../../domain/time/clock';
 import { currentSettings } from '../../store/clinics';
 import { addHandoverNote, clinicDoses, closeSession, findSession, getSession, handoverNotesFor, insertSession, lockSession, sessionsBetween } from '../../store/dosing';
-import { listServiceUsers } from '../../store/service-users';
+import { currentVersion, listServiceUsers } from '../../store/service-users';
 import { rolesAt } from '../../store/staff';
 import type { Orm } from '../../store/database';
 import type { App, AppContext } from '../context';
@@ -19,6 +19,8 @@ import { badRequest, conflict, notFound, refused } from '../errors';
 import { idParam } from '../clinical/output';
 import { markMissed } from '../dosing/missed-doses';
 import { sendWrite } from '../write';
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 async function sessionOut(orm: Orm, clinicId: string, sessionId: string) {
   const found = await getSession(orm, clinicId, sessionId);
@@ -60,7 +62,7 @@ export function registerDosingSessions(app: App, ctx: AppContext) {
         const date = b.date ? Temporal.PlainDate.from(b.date) : clinicDate(now, settings.timeZone);
         const staffOnDuty = [];
         for (const [i, id] of b.staffOnDuty.entries()) {
-          const roles = /^[0-9a-f-]{36}$/i.test(id) ? await rolesAt(w.tx, clinicId, id.toLowerCase()) : [];
+          const roles = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? await rolesAt(w.tx, clinicId, id.toLowerCase()) : [];
           if (roles.length === 0) throw badRequest(`staffOnDuty[${i}]`, 'is not a member of staff at this clinic');
           staffOnDuty.push({ staffId: id.toLowerCase(), roles });
         }
@@ -118,7 +120,12 @@ export function registerDosingSessions(app: App, ctx: AppContext) {
       const sessionId = idParam(req, 'sessionId', 'Session');
       return sendWrite(ctx, req, reply, 201, async (w) => {
         if (!(await getSession(w.tx, clinicId, sessionId))) throw notFound('Session');
-        await addHandoverNote(w, clinicId, sessionId, req.body.note, req.body.serviceUserId?.toLowerCase() ?? null);
+        // The note may name a person: one of this clinic's (an unchecked id was a 500, found by the fuzzer).
+        const about = req.body.serviceUserId?.toLowerCase() ?? null;
+        if (about !== null && !(UUID_PATTERN.test(about) && (await currentVersion(w.tx, clinicId, about)))) {
+          throw badRequest('serviceUserId', 'is not a service user at this clinic');
+        }
+        await addHandoverNote(w, clinicId, sessionId, req.body.note, about);
         return sessionOut(w.tx, clinicId, sessionId);
       });
     },

@@ -16,6 +16,7 @@ import { registerLogout } from './logout';
 import { registerOpenApi } from './openapi';
 import { registerResetPassword } from './reset-password';
 import { registerSession } from './session';
+import { registerSecondFactor } from './second-factor';
 import { registerSetRoles } from './set-roles';
 import { registerSettingsHistory } from './settings-history';
 import { registerUnlockStaff } from './unlock-staff';
@@ -47,6 +48,7 @@ import { reportsOperations } from '../reports';
 import { fhirOperations } from '../fhir';
 import { exportsOperations } from '../exports';
 import { importsOperations } from '../imports';
+import { breakGlassOperations } from '../break-glass';
 
 /** Every operation of the API, one file each. */
 export const operations: ((app: App, ctx: AppContext) => void)[] = [
@@ -55,6 +57,7 @@ export const operations: ((app: App, ctx: AppContext) => void)[] = [
   registerLogin,
   registerLogout,
   registerSession,
+  registerSecondFactor,
   registerChangePassword,
   registerListClinics,
   registerCreateClinic,
@@ -99,4 +102,5 @@ export const operations: ((app: App, ctx: AppContext) => void)[] = [
   ...fhirOperations,
   ...exportsOperations,
   ...importsOperations,
+  ...breakGlassOperations,
 ];

@@ -4,7 +4,8 @@ import { errors } from '../../contract/common';
 import { isLockedOut, recordFailedLogin, recordSuccessfulLogin } from '../../domain/auth/login-lockout';
 import { dateToInstant, instantToDate } from '../../domain/time/clock';
 import { findAuthSession, revokeAuthSession } from '../../store/auth-sessions';
-import { findStaffByEmail, getStaffForUpdate, recordLoginOutcome } from '../../store/staff';
+import { getSecondFactor } from '../../store/second-factor';
+import { findStaffByEmail, getStaffForUpdate, recordLoginOutcome, rolesByClinic } from '../../store/staff';
 import { inTransaction } from '../../store/transaction';
 import { staff as staffTable } from '../../store/schema';
 import type { App, AppContext } from '../context';
@@ -12,11 +13,13 @@ import { SESSION_COOKIE } from '../authorize';
 import { unauthorized } from '../errors';
 import { sessionInfo, setSessionCookie, startSession } from '../auth/sign-in';
 import { hashToken } from '../auth/tokens';
+import { secondFactorRequired } from '../auth/second-factor';
 
 /**
  * Sign in with email and password. Wrong passwords count towards a lockout; while locked, even
  * the right password is refused. Each sign-in gets a new session token (rotation), and a session
- * the browser already had is ended.
+ * the browser already had is ended. Someone with a second factor (or who must enrol one) gets a
+ * session flagged `secondFactor` that can do nothing else until the code is answered.
  */
 export function registerLogin(app: App, ctx: AppContext) {
   app.post(
@@ -89,8 +92,20 @@ export function registerLogin(app: App, ctx: AppContext) {
         const cleared = recordSuccessfulLogin();
         await recordLoginOutcome(w, person.staffId, { failedCount: cleared.failedCount, lockedUntil: null });
         if (rehash) await w.tx.update(staffTable).set({ passwordHash: rehash }).where(eq(staffTable.staffId, person.staffId));
-        const started = await startSession(w, person);
-        await w.audit({ clinicId: null, action: 'login', entityType: 'auth_session', entityId: started.session.sessionId });
+        const factor = await getSecondFactor(w.tx, person.staffId);
+        const pending = factor?.confirmedAt
+          ? 'code_required'
+          : secondFactorRequired(ctx.config, person, [...(await rolesByClinic(w.tx, person.staffId)).values()].flat())
+            ? 'enrolment_required'
+            : null;
+        const started = await startSession(w, person, pending);
+        await w.audit({
+          clinicId: null,
+          action: 'login',
+          entityType: 'auth_session',
+          entityId: started.session.sessionId,
+          details: pending ? { secondFactor: pending } : null,
+        });
         return { info: await sessionInfo(ctx, w.tx, person, started.session, started.token), token: started.token };
       });
       setSessionCookie(ctx, req, reply, token);

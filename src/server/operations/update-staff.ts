@@ -4,7 +4,7 @@ import { registrationProblems } from '../../domain/staff/registration';
 import { clinicStaff, toProfile, updateProfile } from '../../store/staff';
 import type { App, AppContext } from '../context';
 import { clinicIdOf } from '../clinic-output';
-import { invalid } from '../errors';
+import { badRequest, invalid } from '../errors';
 import { ensureMayManage, memberOfThisClinic, staffOut } from '../staff-access';
 import { sendWrite } from '../write';
 
@@ -25,6 +25,8 @@ export function registerUpdateStaff(app: App, ctx: AppContext) {
       const clinicId = clinicIdOf(req);
       const member = await memberOfThisClinic(ctx.db.orm, req);
       const before = await ensureMayManage(ctx.db.orm, req, member.staffId);
+      // Nothing to change was a 500 from the database layer (found by the fuzzer): say so instead.
+      if (Object.keys(stripUndefined(req.body)).length === 0) throw badRequest('(body)', 'give at least one field to change');
       const merged = { ...toProfile(before).registration, ...stripUndefined(req.body) };
       const problems = registrationProblems(merged);
       if (problems.length > 0) throw invalid(problems);

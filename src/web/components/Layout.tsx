@@ -21,6 +21,8 @@ const LINKS: { to: string; label: string; roles: Role[] }[] = [
   { to: '/exports', label: 'National return & research', roles: ['admin'] },
   { to: '/register', label: 'CD register', roles: ['admin', 'prescriber', 'nurse', 'cd_accountable'] },
   { to: '/admin', label: 'Administration', roles: ['admin'] },
+  { to: '/admin/break-glass', label: 'Emergency access log', roles: ['admin'] },
+  { to: '/emergency-access', label: 'Emergency access', roles: ['prescriber', 'nurse', 'keyworker'] },
 ];
 
 /** The frame of every screen: clinic switcher, navigation by role, who is signed in. */

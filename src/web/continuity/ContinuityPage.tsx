@@ -50,7 +50,7 @@ export function ContinuityPage() {
     mutationFn: () => post<Drafts>(path('/continuity/drafts')),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['continuity', s.clinicId] }),
   });
-  if (q.isLoading) return <Loader aria-label="Loading" />;
+  if (q.isLoading) return <Loader role="status" aria-label="Loading" />;
   if (!q.data) return <ErrorNote error={q.error} />;
   const { status, people } = q.data;
   const canDraft = s.has('admin', 'prescriber') && (status.state === 'funded' || status.state === 'notice');

@@ -16,7 +16,7 @@ export function PeerSupportPage() {
   const s = useSession();
   const path = useClinicPath();
   const q = useQuery({ queryKey: ['peer-support', s.clinicId], queryFn: () => get<{ contacts: PeerContact[] }>(path('/peer-support')) });
-  if (q.isLoading) return <Loader aria-label="Loading" />;
+  if (q.isLoading) return <Loader role="status" aria-label="Loading" />;
   if (!q.data) return <ErrorNote error={q.error} />;
   return (
     <Stack>

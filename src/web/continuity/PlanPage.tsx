@@ -41,7 +41,7 @@ export function PlanPage() {
     queryFn: () => get<{ displayName: string }>(path(`/service-users/${latest!.serviceUserId}`)),
     enabled: !!latest,
   });
-  if (q.isLoading) return <Loader aria-label="Loading" />;
+  if (q.isLoading) return <Loader role="status" aria-label="Loading" />;
   if (!q.data || !latest) return <ErrorNote error={q.error} />;
   const plan = latest.data;
   const look = STATUS_LOOK[plan.status];

@@ -39,7 +39,7 @@ function Settings() {
     mutationFn: () => put(path('/settings'), { expectedVersion: clinic.data!.settingsVersion, reason, settings: JSON.parse(text ?? '{}') }),
     onSuccess: () => { setText(null); void client.invalidateQueries(); },
   });
-  if (!clinic.data) return <Loader aria-label="Loading" />;
+  if (!clinic.data) return <Loader role="status" aria-label="Loading" />;
   return (
     <Card withBorder component="form" onSubmit={(e) => { e.preventDefault(); save.mutate(); }}>
       <Stack>

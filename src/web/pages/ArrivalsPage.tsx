@@ -26,7 +26,7 @@ export function ArrivalsPage() {
   const session = chosen ?? sessions[0]?.code ?? '';
   const q = useAllocation(session, date || null, sessions.length > 0);
   const [moving, setMoving] = useState<string | null>(null);
-  if (clinic.isLoading) return <Loader aria-label="Loading" />;
+  if (clinic.isLoading) return <Loader role="status" aria-label="Loading" />;
   const a = q.data;
   const canMove = s.has('admin', 'nurse', 'hca', 'keyworker', 'prescriber');
   return (
@@ -45,7 +45,7 @@ export function ArrivalsPage() {
         )}
         <TextInput type="date" label="Date" description="Leave empty for today" value={date} onChange={(e) => { setDate(e.currentTarget.value); setMoving(null); }} w={200} />
       </Group>
-      {q.isLoading && <Loader aria-label="Loading" />}
+      {q.isLoading && <Loader role="status" aria-label="Loading" />}
       {q.error ? <ErrorNote error={q.error} /> : null}
       {a && (
         <>

@@ -59,7 +59,7 @@ function WitnessFields({ witness, setWitness, error }: { witness: { staffId: str
 function PersonHeader({ serviceUserId }: { serviceUserId: string }) {
   const path = useClinicPath();
   const person = useQuery({ queryKey: ['person', serviceUserId], queryFn: () => get<{ displayName: string; dateOfBirth: string; photo: unknown; alerts: { kind: string; severity: string; text: string }[] }>(path(`/service-users/${serviceUserId}`)) });
-  if (!person.data) return <Loader size="sm" aria-label="Loading" />;
+  if (!person.data) return <Loader role="status" size="sm" aria-label="Loading" />;
   const p = person.data;
   return (
     <Card withBorder>
@@ -176,7 +176,7 @@ export function DosePage() {
   const s = useSession();
   const path = useClinicPath();
   const dose = useQuery({ queryKey: ['dose', doseId], queryFn: () => get<Dose>(path(`/doses/${doseId}`)) });
-  if (dose.isLoading) return <Loader aria-label="Loading" />;
+  if (dose.isLoading) return <Loader role="status" aria-label="Loading" />;
   if (!dose.data) return <ErrorNote error={dose.error} />;
   const d = dose.data;
   const sessionId = d.events.length ? undefined : undefined;

@@ -53,7 +53,7 @@ export function ExportsPage() {
               Download CSV
             </Button>
           </Group>
-          {q.isLoading ? <Loader aria-label="Loading the return" /> : null}
+          {q.isLoading ? <Loader role="status" aria-label="Loading the return" /> : null}
           {q.error ? <ErrorNote error={q.error} /> : null}
           {q.data ? (
             <>

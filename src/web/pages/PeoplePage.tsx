@@ -24,7 +24,7 @@ export function PeoplePage() {
       <Title order={2}>Service users</Title>
       <TextInput label="Search by name or NHS number" value={search} onChange={(e) => setSearch(e.currentTarget.value)} maw={400} />
       {people.isLoading ? (
-        <Loader aria-label="Loading" />
+        <Loader role="status" aria-label="Loading" />
       ) : people.data?.serviceUsers.length === 0 ? (
         <Text c="gray.7">Nobody found.</Text>
       ) : (

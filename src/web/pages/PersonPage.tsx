@@ -48,7 +48,7 @@ export function PersonPage() {
   const doses = useQuery({ queryKey: ['person-doses', serviceUserId], queryFn: () => get<{ doses: DoseRow[] }>(path(`/service-users/${serviceUserId}/doses`)) });
   const rx = useQuery({ queryKey: ['prescriptions', serviceUserId], queryFn: () => get<{ versions: { version: number; status: string; effectiveFrom: string; reason: string; content: PrescriptionContent }[] }>(path(`/service-users/${serviceUserId}/prescriptions`)) });
   const reviews = useQuery({ queryKey: ['reviews', serviceUserId], queryFn: () => get<{ reviews: { reviewId: string; reviewedAt: string; notes: string; nextReviewDue: string; prescriptionVersion: number | null }[] }>(path(`/service-users/${serviceUserId}/reviews`)) });
-  if (detail.isLoading) return <Loader aria-label="Loading" />;
+  if (detail.isLoading) return <Loader role="status" aria-label="Loading" />;
   if (!detail.data) return <ErrorNote error={detail.error} />;
   const d = detail.data;
   const byDay = new Map<string, { date: string; mg: number; given: number; refused: number; missed: number }>();

@@ -21,7 +21,7 @@ export function PrescribingPage() {
   const s = useSession();
   const path = useClinicPath();
   const due = useQuery({ queryKey: ['reviews-due', s.clinicId], queryFn: () => get<{ today: string; due: Due[] }>(path('/reviews/due?withinDays=7')) });
-  if (due.isLoading) return <Loader aria-label="Loading" />;
+  if (due.isLoading) return <Loader role="status" aria-label="Loading" />;
   return (
     <Stack>
       <Title order={2}>Reviews due</Title>

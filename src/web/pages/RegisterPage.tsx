@@ -35,7 +35,7 @@ export function RegisterPage() {
           {verify.data.pages.map((p) => <Text key={p.name}>{p.ok ? '✓' : '✕'} {p.name}: {p.ok ? `${p.entries} entries` : p.problem}</Text>)}
         </Alert>
       )}
-      {items.isLoading ? <Loader aria-label="Loading" /> : (
+      {items.isLoading ? <Loader role="status" aria-label="Loading" /> : (
         <Table aria-label="Register pages">
           <Table.Thead><Table.Tr><Table.Th>Page</Table.Th><Table.Th>Location</Table.Th><Table.Th>Balance (ampoules)</Table.Th><Table.Th /></Table.Tr></Table.Thead>
           <Table.Tbody>
@@ -75,7 +75,7 @@ function PageView({ itemId }: { itemId: string }) {
   const s = useSession();
   const path = useClinicPath();
   const page = useQuery({ queryKey: ['cd-page', itemId], queryFn: () => get<{ item: Item; entries: Entry[] }>(path(`/cd/items/${itemId}/register`)) });
-  if (!page.data) return <Loader aria-label="Loading" />;
+  if (!page.data) return <Loader role="status" aria-label="Loading" />;
   return (
     <Card withBorder>
       <Group justify="space-between">

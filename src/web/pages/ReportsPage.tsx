@@ -148,7 +148,7 @@ export function ReportsPage() {
         <TextInput label="To" type="date" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
         <Button onClick={() => setApplied({ from, to })}>Show</Button>
       </Group>
-      {q.isLoading && <Loader aria-label="Loading" />}
+      {q.isLoading && <Loader role="status" aria-label="Loading" />}
       {q.error && <ErrorNote error={q.error} />}
       {q.data?.length === 0 && <Text>You are not a commissioner or administrator at any clinic.</Text>}
       {q.data?.map((r) => (

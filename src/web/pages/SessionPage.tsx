@@ -107,7 +107,7 @@ function SessionView({ sessionId }: { sessionId: string }) {
     },
   });
   const close = useMutation({ mutationFn: () => post(path(`/sessions/${sessionId}/close`)), onSuccess: () => void client.invalidateQueries() });
-  if (session.isLoading) return <Loader aria-label="Loading" />;
+  if (session.isLoading) return <Loader role="status" aria-label="Loading" />;
   if (!session.data) return <ErrorNote error={session.error} />;
   const x = session.data;
   const entries = list.data?.entries ?? [];

@@ -108,7 +108,7 @@ export function TodayPage() {
   const path = useClinicPath();
   const clinic = useQuery({ queryKey: ['clinic', s.clinicId], queryFn: () => get<{ settings: { sessions: { code: string; label: string; start: string; end: string }[] } }>(path()) });
   const sessions = useQuery({ queryKey: ['sessions', s.clinicId, 'today'], queryFn: () => get<{ date: string; sessions: SessionInfo[] }>(path('/sessions')) });
-  if (clinic.isLoading || sessions.isLoading) return <Loader aria-label="Loading" />;
+  if (clinic.isLoading || sessions.isLoading) return <Loader role="status" aria-label="Loading" />;
   const defs = clinic.data?.settings.sessions ?? [];
   return (
     <Stack>
@@ -151,7 +151,7 @@ function SessionCard({ code, label, session }: { code: string; label: string; se
           )
         )}
       </Group>
-      {list.isLoading ? <Loader size="sm" aria-label="Loading" /> : <DoseListTable entries={list.data?.entries ?? []} timeZone={s.timeZone} arrivals={arrivals} />}
+      {list.isLoading ? <Loader role="status" size="sm" aria-label="Loading" /> : <DoseListTable entries={list.data?.entries ?? []} timeZone={s.timeZone} arrivals={arrivals} />}
     </Card>
   );
 }

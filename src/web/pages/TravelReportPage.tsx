@@ -55,7 +55,7 @@ export function TravelReportPage() {
         <TextInput type="date" label="To" value={to} onChange={(e) => setTo(e.currentTarget.value)} w={180} />
         <Button type="submit">Show</Button>
       </Group>
-      {q.isLoading && <Loader aria-label="Loading" />}
+      {q.isLoading && <Loader role="status" aria-label="Loading" />}
       {q.error ? <ErrorNote error={q.error} /> : null}
       {r && (
         <>

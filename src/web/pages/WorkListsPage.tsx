@@ -32,7 +32,7 @@ export function WorkListsPage() {
   const path = useClinicPath();
   const [show, setShow] = useState<'with_items' | 'all'>('with_items');
   const q = useQuery({ queryKey: ['work-lists', s.clinicId], queryFn: () => get<WorkLists>(path('/work-lists')), refetchInterval: 60_000 });
-  if (q.isLoading) return <Loader aria-label="Loading" />;
+  if (q.isLoading) return <Loader role="status" aria-label="Loading" />;
   if (!q.data) return <ErrorNote error={q.error} />;
   const lists = q.data.lists.filter((l) => show === 'all' || l.items.length > 0);
   return (

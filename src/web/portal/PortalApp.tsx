@@ -46,7 +46,7 @@ export function PortalApp() {
   if (session.isLoading) {
     body = (
       <Center h="40vh">
-        <Loader aria-label="Loading" />
+        <Loader role="status" aria-label="Loading" />
       </Center>
     );
   } else if (!session.data) {

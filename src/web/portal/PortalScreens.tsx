@@ -20,7 +20,7 @@ function usePortal<T>(key: string, path: string, onSignedOut: () => void) {
 function Loading() {
   return (
     <Center h="20vh">
-      <Loader aria-label="Loading" />
+      <Loader role="status" aria-label="Loading" />
     </Center>
   );
 }

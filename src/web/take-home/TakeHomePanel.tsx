@@ -66,7 +66,7 @@ export function TakeHomePanel({ serviceUserId }: { serviceUserId: string }) {
   const s = useSession();
   const path = useClinicPath();
   const q = useQuery({ queryKey: ['take-home', serviceUserId], queryFn: () => get<TakeHome>(path(`/service-users/${serviceUserId}/take-home`)) });
-  if (q.isLoading) return <Loader aria-label="Loading take-home doses" />;
+  if (q.isLoading) return <Loader role="status" aria-label="Loading take-home doses" />;
   if (!q.data) return <ErrorNote error={q.error} />;
   const d = q.data;
   return (
