@@ -158,6 +158,23 @@ export async function personCareRecords<D = unknown>(
   return currentRecords(rows.map((r) => toRecord<D>(r)));
 }
 
+/** personCareRecords for several people in one query: each person's records of some kinds, the latest version of each. */
+export async function peopleCareRecords<D = unknown>(
+  orm: Orm,
+  clinicId: string,
+  serviceUserIds: readonly string[],
+  kinds: readonly CareRecordKind[],
+): Promise<Map<string, CareRecord<D>[]>> {
+  const out = new Map<string, CareRecord<D>[]>(serviceUserIds.map((id) => [id, []]));
+  if (serviceUserIds.length === 0) return out;
+  const rows = await orm
+    .select()
+    .from(careRecords)
+    .where(and(eq(careRecords.clinicId, clinicId), inArray(careRecords.serviceUserId, [...serviceUserIds]), inArray(careRecords.kind, [...kinds])));
+  for (const r of currentRecords(rows.map((row) => toRecord<D>(row)))) out.get(r.serviceUserId)?.push(r);
+  return out;
+}
+
 /** The clinic's records of some kinds (optionally within dates), the latest version of each. */
 export async function clinicCareRecords<D = unknown>(
   orm: Orm,

@@ -152,6 +152,20 @@ export async function personDoses(orm: Orm, clinicId: string, serviceUserId: str
   return rows.map((dose) => ({ dose, events: events.get(dose.doseId)! }));
 }
 
+/** Several people's doses from a clinic date on, with their events: personDoses for each of them, in one query (and one for the events). */
+export async function peopleDoses(orm: Orm, clinicId: string, serviceUserIds: readonly string[], fromDate: string) {
+  const out = new Map<string, { dose: DoseRow; events: DoseEvent[] }[]>(serviceUserIds.map((id) => [id, []]));
+  if (serviceUserIds.length === 0) return out;
+  const rows = await orm
+    .select()
+    .from(doses)
+    .where(and(eq(doses.clinicId, clinicId), inArray(doses.serviceUserId, [...serviceUserIds]), gte(doses.clinicDate, fromDate)))
+    .orderBy(asc(doses.clinicDate), asc(doses.createdAt));
+  const events = await eventsOfDoses(orm, clinicId, rows.map((r) => r.doseId));
+  for (const dose of rows) out.get(dose.serviceUserId)!.push({ dose, events: events.get(dose.doseId)! });
+  return out;
+}
+
 /** Every dose of a clinic on some dates, with their events. */
 export async function clinicDoses(orm: Orm, clinicId: string, fromDate: string, toDate: string) {
   const rows = await orm
@@ -180,4 +194,17 @@ export async function exceptionsFor(orm: Orm, clinicId: string, serviceUserId: s
     .from(dosingExceptions)
     .where(and(eq(dosingExceptions.clinicId, clinicId), eq(dosingExceptions.serviceUserId, serviceUserId), gte(dosingExceptions.validUntil, at)))
     .orderBy(desc(dosingExceptions.recordedAt));
+}
+
+/** exceptionsFor for several people in one query: each person's list, newest first. */
+export async function exceptionsOf(orm: Orm, clinicId: string, serviceUserIds: readonly string[], at: Date): Promise<Map<string, ExceptionRow[]>> {
+  const out = new Map<string, ExceptionRow[]>(serviceUserIds.map((id) => [id, []]));
+  if (serviceUserIds.length === 0) return out;
+  const rows = await orm
+    .select()
+    .from(dosingExceptions)
+    .where(and(eq(dosingExceptions.clinicId, clinicId), inArray(dosingExceptions.serviceUserId, [...serviceUserIds]), gte(dosingExceptions.validUntil, at)))
+    .orderBy(desc(dosingExceptions.recordedAt));
+  for (const r of rows) out.get(r.serviceUserId)?.push(r);
+  return out;
 }

@@ -57,6 +57,17 @@ export async function personEpisodes(orm: Orm, clinicId: string, serviceUserId: 
   return withEvents(orm, clinicId, heads);
 }
 
+/** latestEpisode for several people in one query (and one for the events); people never referred are left out. */
+export async function latestEpisodes(orm: Orm, clinicId: string, serviceUserIds: readonly string[]): Promise<Map<string, StoredEpisode>> {
+  if (serviceUserIds.length === 0) return new Map();
+  const heads = await orm
+    .selectDistinctOn([episodes.serviceUserId])
+    .from(episodes)
+    .where(and(eq(episodes.clinicId, clinicId), inArray(episodes.serviceUserId, [...serviceUserIds])))
+    .orderBy(episodes.serviceUserId, desc(episodes.openedAt), desc(episodes.episodeId));
+  return new Map((await withEvents(orm, clinicId, heads)).map((e) => [e.serviceUserId, e]));
+}
+
 /** Every person's latest episode at the clinic. */
 export async function clinicEpisodes(orm: Orm, clinicId: string): Promise<StoredEpisode[]> {
   const heads = await orm

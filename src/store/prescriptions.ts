@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { Temporal } from 'temporal-polyfill';
 import type { PrescriptionContent } from '../domain/prescription/prescription';
 import type { VersionTiming } from '../domain/prescription/versions';
@@ -35,6 +35,19 @@ export async function prescriptionHistory(orm: Orm, clinicId: string, serviceUse
     .where(and(eq(prescriptionVersions.clinicId, clinicId), eq(prescriptionVersions.serviceUserId, serviceUserId)))
     .orderBy(asc(prescriptionVersions.version));
   return rows.map(toStored);
+}
+
+/** prescriptionHistory for several people in one query: each person's versions, oldest first. */
+export async function peoplePrescriptions(orm: Orm, clinicId: string, serviceUserIds: readonly string[]): Promise<Map<string, StoredPrescriptionVersion[]>> {
+  const out = new Map<string, StoredPrescriptionVersion[]>(serviceUserIds.map((id) => [id, []]));
+  if (serviceUserIds.length === 0) return out;
+  const rows = await orm
+    .select()
+    .from(prescriptionVersions)
+    .where(and(eq(prescriptionVersions.clinicId, clinicId), inArray(prescriptionVersions.serviceUserId, [...serviceUserIds])))
+    .orderBy(asc(prescriptionVersions.serviceUserId), asc(prescriptionVersions.version));
+  for (const r of rows) out.get(r.serviceUserId)?.push(toStored(r));
+  return out;
 }
 
 /** Every version at the clinic, oldest first (for lists across people). */

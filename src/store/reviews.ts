@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Orm } from './database';
 import { reviews } from './schema';
@@ -31,6 +31,19 @@ export async function personReviews(orm: Orm, clinicId: string, serviceUserId: s
     .from(reviews)
     .where(and(eq(reviews.clinicId, clinicId), eq(reviews.serviceUserId, serviceUserId)))
     .orderBy(desc(reviews.reviewedAt));
+}
+
+/** personReviews for several people in one query: each person's reviews, newest first. */
+export async function peopleReviews(orm: Orm, clinicId: string, serviceUserIds: readonly string[]): Promise<Map<string, ReviewRow[]>> {
+  const out = new Map<string, ReviewRow[]>(serviceUserIds.map((id) => [id, []]));
+  if (serviceUserIds.length === 0) return out;
+  const rows = await orm
+    .select()
+    .from(reviews)
+    .where(and(eq(reviews.clinicId, clinicId), inArray(reviews.serviceUserId, [...serviceUserIds])))
+    .orderBy(desc(reviews.reviewedAt));
+  for (const r of rows) out.get(r.serviceUserId)?.push(r);
+  return out;
 }
 
 /** Each person's latest review at the clinic. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { readStoredRecord, type ServiceUserRecord } from '../domain/service-user/record';
 import type { Orm } from './database';
@@ -114,6 +114,17 @@ export async function currentVersion(orm: Orm, clinicId: string, serviceUserId: 
     .orderBy(desc(serviceUserVersions.version))
     .limit(1);
   return rows[0] ? toVersion(rows[0]) : null;
+}
+
+/** currentVersion for several people in one query (someone unknown at the clinic is left out). */
+export async function currentVersions(orm: Orm, clinicId: string, serviceUserIds: readonly string[]): Promise<Map<string, ServiceUserVersion>> {
+  if (serviceUserIds.length === 0) return new Map();
+  const rows = await orm
+    .selectDistinctOn([serviceUserVersions.serviceUserId])
+    .from(serviceUserVersions)
+    .where(and(eq(serviceUserVersions.clinicId, clinicId), inArray(serviceUserVersions.serviceUserId, [...serviceUserIds])))
+    .orderBy(serviceUserVersions.serviceUserId, desc(serviceUserVersions.version));
+  return new Map(rows.map((r) => [r.serviceUserId, toVersion(r)]));
 }
 
 export async function versionHistory(orm: Orm, clinicId: string, serviceUserId: string): Promise<ServiceUserVersion[]> {

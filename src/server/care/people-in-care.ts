@@ -28,9 +28,9 @@ export interface ClinicCare {
 }
 
 /** How many days of dose assessments to read for breath tests: only today's count. */
-const BREATH_LOOKBACK_DAYS = 1;
+export const BREATH_LOOKBACK_DAYS = 1;
 
-function assessmentBreathTests(events: readonly DoseEvent[]): { at: string; mgPerL: number }[] {
+export function assessmentBreathTests(events: readonly DoseEvent[]): { at: string; mgPerL: number }[] {
   const out: { at: string; mgPerL: number }[] = [];
   for (const e of events) {
     // A reading taken from a breath-test record is that record, already counted with its own time.
@@ -39,7 +39,7 @@ function assessmentBreathTests(events: readonly DoseEvent[]): { at: string; mgPe
   return out;
 }
 
-function personInCare(
+export function personInCare(
   version: ServiceUserVersion,
   stored: StoredEpisode | null,
   prescriptions: StoredPrescriptionVersion[],
@@ -68,7 +68,7 @@ function personInCare(
 }
 
 /** Someone holding take-home doses that are not over yet. */
-const holdsTakeHome = (p: PersonInCare, today: string) => p.records.some((r) => r.kind === 'take_home_supply' && String((r.data as { toDate?: string }).toDate ?? '') >= today);
+export const holdsTakeHome = (p: PersonInCare, today: string) => p.records.some((r) => r.kind === 'take_home_supply' && String((r.data as { toDate?: string }).toDate ?? '') >= today);
 
 /**
  * The take-home rules must see refusals, missed doses, the lock and absences since the person was

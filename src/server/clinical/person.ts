@@ -7,7 +7,7 @@ import { latestEpisode, type StoredEpisode } from '../../store/episodes';
 import { prescriptionHistory, type StoredPrescriptionVersion } from '../../store/prescriptions';
 import { currentVersion, lockServiceUser, type ServiceUserVersion } from '../../store/service-users';
 import { personDoses } from '../../store/dosing';
-import { personReviews } from '../../store/reviews';
+import { personReviews, type ReviewRow } from '../../store/reviews';
 import { missedDoses } from '../../domain/dosing/dose-history';
 import { toHistoryItem, type DoseEvent } from '../../domain/dosing/dose-record';
 import type { DoseHistoryItem } from '../../domain/dosing/dose-history';
@@ -50,30 +50,58 @@ export async function lockPerson(tx: Orm, clinicId: string, serviceUserId: strin
   return readPerson(tx, clinicId, serviceUserId, now);
 }
 
-/** The same state without a lock, for screens that only read. */
-export async function readPerson(tx: Orm, clinicId: string, serviceUserId: string, now: Temporal.Instant): Promise<PersonState> {
-  const settings = readStoredClinicSettings((await currentSettings(tx, clinicId))!.settings);
-  const today = clinicDate(now, settings.timeZone);
-  const doses = await personDoses(tx, clinicId, serviceUserId, today.subtract({ days: 35 }).toString());
+/** How many days of doses PersonState carries (its `doses` and `history`). */
+export const PERSON_DOSE_DAYS = 35;
+
+/** What is read from the store for one person's state (one query each, or one per kind for many people: see readPeople). */
+export interface PersonParts {
+  record: ServiceUserVersion;
+  episode: StoredEpisode | null;
+  prescriptions: StoredPrescriptionVersion[];
+  /** From PERSON_DOSE_DAYS days before today, in personDoses' order. */
+  doses: { dose: DoseRow; events: DoseEvent[] }[];
+  /** Newest first. */
+  reviews: ReviewRow[];
+  takeHomeCovered: CoveredSession[];
+}
+
+/** A person's state from what was read (no I/O). */
+export function personState(clinicId: string, serviceUserId: string, settings: ClinicSettings, today: string, parts: PersonParts): PersonState {
+  const { doses, reviews } = parts;
   const history = doses
     .map(({ dose, events }) => toHistoryItem({ session: dose.sessionCode, clinicDate: dose.clinicDate, kind: dose.kind as 'dose' | 'top_up' }, events))
     .filter((h): h is DoseHistoryItem => h !== null);
-  const reviews = await personReviews(tx, clinicId, serviceUserId);
   const plan = reviews.find((r) => r.retitrationPlanned);
   const lastRetitrationPlanAt = plan ? T.Instant.fromEpochMilliseconds(plan.reviewedAt.getTime()) : null;
   return {
     clinicId,
     serviceUserId,
     settings,
-    today: today.toString(),
-    record: (await currentVersion(tx, clinicId, serviceUserId))!,
-    episode: await latestEpisode(tx, clinicId, serviceUserId),
-    prescriptions: await prescriptionHistory(tx, clinicId, serviceUserId),
+    today,
+    record: parts.record,
+    episode: parts.episode,
+    prescriptions: parts.prescriptions,
     doses,
     history,
     lastRetitrationPlanAt,
     lastReview: reviews[0] ? { reviewedAt: T.Instant.fromEpochMilliseconds(reviews[0].reviewedAt.getTime()), nextReviewDue: reviews[0].nextReviewDue } : null,
     missed: missedDoses(history, settings.dosing.missedDosesForRetitration, lastRetitrationPlanAt),
-    takeHomeCovered: await personTakeHomeCover(tx, clinicId, serviceUserId, settings),
+    takeHomeCovered: parts.takeHomeCovered,
   };
+}
+
+/** The same state without a lock, for screens that only read. */
+export async function readPerson(tx: Orm, clinicId: string, serviceUserId: string, now: Temporal.Instant): Promise<PersonState> {
+  const settings = readStoredClinicSettings((await currentSettings(tx, clinicId))!.settings);
+  const today = clinicDate(now, settings.timeZone);
+  const doses = await personDoses(tx, clinicId, serviceUserId, today.subtract({ days: PERSON_DOSE_DAYS }).toString());
+  const reviews = await personReviews(tx, clinicId, serviceUserId);
+  return personState(clinicId, serviceUserId, settings, today.toString(), {
+    record: (await currentVersion(tx, clinicId, serviceUserId))!,
+    episode: await latestEpisode(tx, clinicId, serviceUserId),
+    prescriptions: await prescriptionHistory(tx, clinicId, serviceUserId),
+    doses,
+    reviews,
+    takeHomeCovered: await personTakeHomeCover(tx, clinicId, serviceUserId, settings),
+  });
 }

@@ -2,10 +2,21 @@ import type { Temporal } from 'temporal-polyfill';
 import type { ClinicSettings } from '../../domain/clinic/clinic-settings';
 import { TREATMENT_STATES } from '../../domain/episode/episode-event';
 import { mayBeDosedUnder, versionInForce } from '../../domain/prescription/versions';
-import { clinicEpisodes } from '../../store/episodes';
-import { clinicPrescriptions } from '../../store/prescriptions';
+import { clinicEpisodes, type StoredEpisode } from '../../store/episodes';
+import { clinicPrescriptions, type StoredPrescriptionVersion } from '../../store/prescriptions';
 import type { Orm } from '../../store/database';
 import { takeHomeCoveredAt } from '../take-home/state';
+
+/** Every person's latest episode at the clinic, and every prescription version (oldest first). */
+export interface ClinicWide {
+  episodes: StoredEpisode[];
+  prescriptions: StoredPrescriptionVersion[];
+}
+
+/** Reads ClinicWide. */
+export async function readClinicWide(orm: Orm, clinicId: string): Promise<ClinicWide> {
+  return { episodes: await clinicEpisodes(orm, clinicId), prescriptions: await clinicPrescriptions(orm, clinicId) };
+}
 
 /**
  * Who is expected at a session: in treatment, not away, with an active prescription in force at
@@ -19,9 +30,11 @@ export async function expectedAt(
   clinicDate: string,
   sessionCode: string,
   at: Temporal.Instant,
+  /** The clinic's latest episodes and prescriptions (clinicEpisodes, clinicPrescriptions), if the caller has read them already. */
+  read?: ClinicWide,
 ): Promise<string[]> {
-  const episodes = await clinicEpisodes(orm, clinicId);
-  const prescriptions = await clinicPrescriptions(orm, clinicId);
+  const episodes = read?.episodes ?? (await clinicEpisodes(orm, clinicId));
+  const prescriptions = read?.prescriptions ?? (await clinicPrescriptions(orm, clinicId));
   const takeHome = await takeHomeCoveredAt(orm, clinicId, settings, clinicDate, sessionCode);
   const expected: string[] = [];
   for (const e of episodes) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Temporal } from 'temporal-polyfill';
 import { ClinicParams, errors } from '../../contract/common';
 import { DoseListEntry, SessionParams } from '../../contract/dosing';
-import { readStoredClinicSettings } from '../../domain/clinic/clinic-settings';
+import { readStoredClinicSettings, type ClinicSettings } from '../../domain/clinic/clinic-settings';
 import { checkDose } from '../../domain/dosing/dose-rules';
 import { summariseDose } from '../../domain/dosing/dose-record';
 import { observationMinutes } from '../../domain/dosing/session-rules';
@@ -13,7 +13,7 @@ import { TREATMENT_STATES } from '../../domain/episode/episode-event';
 import { versionInForce } from '../../domain/prescription/versions';
 import { clinicDate, sessionWindow } from '../../domain/time/clinic-time';
 import { currentSettings } from '../../store/clinics';
-import { clinicDoses, exceptionsFor, getSession, sessionsBetween } from '../../store/dosing';
+import { clinicDoses, getSession, sessionsBetween } from '../../store/dosing';
 import { listItems, pageName } from '../../store/cd-register';
 import { auditRead } from '../../store/transaction';
 import type { Orm } from '../../store/database';
@@ -21,10 +21,10 @@ import type { App, AppContext } from '../context';
 import { clinicIdOf } from '../clinic-output';
 import { badRequest, notFound } from '../errors';
 import { alertsFor, idParam } from '../clinical/output';
-import { careAlerts } from '../care/care-alerts';
-import { readPerson, type PersonState } from '../clinical/person';
+import type { PersonState } from '../clinical/person';
+import { readBoardPeople } from '../dosing/board-people';
 import { doseContext } from '../dosing/dose-context';
-import { expectedAt } from '../dosing/expected';
+import { expectedAt, readClinicWide } from '../dosing/expected';
 
 type Entry = z.infer<typeof DoseListEntry>;
 
@@ -43,28 +43,32 @@ function reviewDueFor(person: PersonState, rx: PersonState['prescriptions'][numb
 }
 
 /** Everyone expected at a session, or who came: their status, planned dose, next possible time and alerts. */
-async function doseList(orm: Orm, clinicId: string, date: string, code: string, now: Temporal.Instant) {
-  const settings = readStoredClinicSettings((await currentSettings(orm, clinicId))!.settings);
+async function doseList(orm: Orm, clinicId: string, date: string, code: string, now: Temporal.Instant, known?: ClinicSettings) {
+  const settings = known ?? readStoredClinicSettings((await currentSettings(orm, clinicId))!.settings);
   const def = settings.sessions.find((s) => s.code === code);
   if (!def) throw badRequest('session', `this clinic has no session ${code}`);
   const window = sessionWindow(Temporal.PlainDate.from(date), def, settings.timeZone);
   const session = { code, clinicDate: date, opens: window.opens, closes: window.closes };
-  const expected = await expectedAt(orm, clinicId, settings, date, code, now);
+  const clinicWide = await readClinicWide(orm, clinicId);
+  const expected = await expectedAt(orm, clinicId, settings, date, code, now, clinicWide);
   const doses = (await clinicDoses(orm, clinicId, date, date)).filter((d) => d.dose.sessionCode === code && d.dose.kind === 'dose');
   const people = [...new Set([...expected, ...doses.map((d) => d.dose.serviceUserId)])];
+  // Everyone at once: a constant number of queries for the whole board (issue 10), not ~19 per person.
+  const board = await readBoardPeople(orm, clinicId, settings, people, now, clinicWide);
   const entries: Entry[] = [];
   for (const serviceUserId of people) {
-    const person = await readPerson(orm, clinicId, serviceUserId, now);
+    const found = board.get(serviceUserId);
+    if (!found) throw new Error(`service user ${serviceUserId} on the dose list has no record`);
+    const { state: person, exceptions } = found;
     const mine = doses.find((d) => d.dose.serviceUserId === serviceUserId);
     const events = mine?.events ?? [];
     const summary = mine ? summariseDose(events) : null;
     const stage = summary?.stage ?? null;
-    const exceptions = await exceptionsFor(orm, clinicId, serviceUserId, new Date(now.epochMilliseconds));
     const rx = versionInForce(person.prescriptions, now);
     const route = rx?.content.diamorphine.ivDoseMg != null ? 'iv' : rx ? 'im' : null;
     const preview = route ? checkDose({ kind: 'dose', route, mg: 1 }, doseContext(person, session, now, exceptions, events)) : null;
     const lastGiven = [...person.history].filter(wasGiven).sort((a, b) => b.at.epochMilliseconds - a.at.epochMilliseconds)[0];
-    const alerts = [...alertsFor(person.record, person.episode, rx), ...(await careAlerts(orm, clinicId, serviceUserId, now))];
+    const alerts = [...alertsFor(person.record, person.episode, rx), ...found.careAlerts];
     const review = person.episode && TREATMENT_STATES.has(person.episode.episode.state) ? reviewDueFor(person, rx) : null;
     if (review?.dueNow) alerts.push({ kind: 'review_due', severity: 'warning', text: `Prescriber review ${review.overdue ? `overdue since ${review.on}` : 'due today'} (${review.why})` });
     if (person.missed.retitrationLocked) alerts.unshift({ kind: 'missed_dose_lock', severity: 'danger', text: `${person.missed.consecutiveMissed >= settings.dosing.missedDosesForRetitration ? `${person.missed.consecutiveMissed} doses missed in a row` : 'Doses were missed'}: re-titration dose only until a prescriber records the plan` });
@@ -91,7 +95,7 @@ async function doseList(orm: Orm, clinicId: string, date: string, code: string, 
       alerts,
     });
   }
-  return { settings, entries: entries.sort((a, b) => a.displayName.localeCompare(b.displayName)) };
+  return { settings, entries: entries.sort((a, b) => a.displayName.localeCompare(b.displayName)), people: board };
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -113,7 +117,7 @@ export function registerDoseList(app: App, ctx: AppContext) {
       const now = ctx.clock.now();
       const settings = readStoredClinicSettings((await currentSettings(ctx.db.orm, clinicId))!.settings);
       const date = req.query.date ?? clinicDate(now, settings.timeZone).toString();
-      const { entries } = await doseList(ctx.db.orm, clinicId, date, req.query.session, now);
+      const { entries } = await doseList(ctx.db.orm, clinicId, date, req.query.session, now, settings);
       await auditRead(ctx.db, ctx.clock, req.actor, { clinicId, entityType: 'dose_list', details: { date, session: req.query.session, serviceUserIds: entries.map((e) => e.serviceUserId) } });
       return { date, session: req.query.session, entries };
     },
@@ -136,11 +140,11 @@ export function registerDoseList(app: App, ctx: AppContext) {
       if (!found) throw notFound('Session');
       const now = ctx.clock.now();
       const { session: s } = found;
-      const { settings, entries } = await doseList(ctx.db.orm, clinicId, s.clinicDate, s.sessionCode, now);
+      const { settings, entries, people } = await doseList(ctx.db.orm, clinicId, s.clinicDate, s.sessionCode, now);
       const items = await listItems(ctx.db.orm, clinicId);
       const rows: string[] = [];
       for (const e of entries) {
-        const person = await readPerson(ctx.db.orm, clinicId, e.serviceUserId, now);
+        const person = people.get(e.serviceUserId)!.state;
         const rx = versionInForce(person.prescriptions, now)?.content;
         const order = rx?.diamorphine;
         rows.push(

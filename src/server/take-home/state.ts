@@ -13,6 +13,7 @@ import type { Orm } from '../../store/database';
 import { personDoses } from '../../store/dosing';
 import type { StoredEpisode } from '../../store/episodes';
 import type { PersonState } from '../clinical/person';
+import type { DoseEvent } from '../../domain/dosing/dose-record';
 
 /** A person's take-home records, the sessions their supplies cover, and the verdict now. */
 export interface TakeHomeState {
@@ -62,7 +63,11 @@ export async function takeHomeState(orm: Orm, person: PersonState, now: Temporal
 
 /** The sessions a person's take-home supplies cover (for the dosing room's rule). */
 export async function personTakeHomeCover(orm: Orm, clinicId: string, serviceUserId: string, settings: Pick<ClinicSettings, 'sessions' | 'timeZone'>): Promise<CoveredSession[]> {
-  const records = await personCareRecords(orm, clinicId, serviceUserId, ['take_home_supply', 'take_home_return']);
+  return takeHomeCoverFrom(await personCareRecords(orm, clinicId, serviceUserId, ['take_home_supply', 'take_home_return']), settings);
+}
+
+/** The sessions covered, from a person's current care records (records of other kinds are ignored). */
+export function takeHomeCoverFrom(records: readonly CareRecord[], settings: Pick<ClinicSettings, 'sessions' | 'timeZone'>): CoveredSession[] {
   const supplies = records.filter((r) => r.kind === 'take_home_supply') as CareRecord<TakeHomeSupply>[];
   if (supplies.length === 0) return [];
   const returns = records.filter((r) => r.kind === 'take_home_return') as CareRecord<TakeHomeReturn>[];
@@ -93,9 +98,25 @@ export async function takeHomeCoveredAt(orm: Orm, clinicId: string, settings: Pi
  */
 export async function takeHomeCareFacts(orm: Orm, clinicId: string, serviceUserId: string, stored: StoredEpisode | null, settings: ClinicSettings, today: string, retitrationLocked: boolean): Promise<TakeHomeCareFacts> {
   const assessments = (await personCareRecords<StabilityAssessment>(orm, clinicId, serviceUserId, ['stability_assessment']));
-  const latest = latestAssessment(assessments);
-  const from = doseFactsNeededFrom(today, settings.takeHome, latest?.data.authorised ? latest.effectiveDate : null);
-  const doses = (await personDoses(orm, clinicId, serviceUserId, from)).map(({ dose, events }) => ({ clinicDate: dose.clinicDate, sessionCode: dose.sessionCode, kind: dose.kind, events }));
+  const from = takeHomeDosesFrom(assessments, settings, today);
+  return takeHomeCareFactsFrom(await personDoses(orm, clinicId, serviceUserId, from), from, stored, settings, retitrationLocked);
+}
+
+/** The first clinic date whose doses takeHomeCareFacts needs, from a person's current care records (other kinds are ignored). */
+export function takeHomeDosesFrom(records: readonly CareRecord[], settings: ClinicSettings, today: string): string {
+  const latest = latestAssessment(records.filter((r) => r.kind === 'stability_assessment') as CareRecord<StabilityAssessment>[]);
+  return doseFactsNeededFrom(today, settings.takeHome, latest?.data.authorised ? latest.effectiveDate : null);
+}
+
+/** takeHomeCareFacts from what was read: the person's doses from `from` on (takeHomeDosesFrom), in personDoses' order. */
+export function takeHomeCareFactsFrom(
+  personDosesFrom: readonly { dose: { clinicDate: string; sessionCode: string; kind: string }; events: DoseEvent[] }[],
+  from: string,
+  stored: StoredEpisode | null,
+  settings: ClinicSettings,
+  retitrationLocked: boolean,
+): TakeHomeCareFacts {
+  const doses = personDosesFrom.map(({ dose, events }) => ({ clinicDate: dose.clinicDate, sessionCode: dose.sessionCode, kind: dose.kind, events }));
   const episode = episodeFactsFrom(stored, settings.timeZone);
   return { doses: doseFactsFrom(doses, from), retitrationLocked, episode: { retitrationRequired: episode.retitrationRequired, reviewRequired: episode.reviewRequired, absenceStartedOn: episode.absenceStartedOn } };
 }
