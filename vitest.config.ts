@@ -16,7 +16,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Vitest's default is one worker fewer than the cores: one on CI's two. Much of a database test's
     // time is spent waiting on PostgreSQL, a server child process or the browser, so two workers
-    // use the two cores better (measured in the README's Tests section).
+    // use the two cores better (measured: README, Tests).
     maxWorkers: 2,
     projects: [
       {

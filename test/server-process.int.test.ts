@@ -23,6 +23,8 @@ describe.skipIf(postgresSkipped())('openhat as a process', () => {
     const p = startProcess('server', [], { ...env, PORT: String(port), HOST: '127.0.0.1' });
     running.push(p);
     await waitForHealth(port, p);
+    // /health answers as soon as the server listens; the banner comes after the start-up jobs.
+    for (let waited = 0; !/new installation|openhat is running/.test(p.stdout()) && waited < 20_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     return { p, port, base: `http://127.0.0.1:${port}` };
   };
 
