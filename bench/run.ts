@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- a benchmark harness: JSON answers and SQL rows read loosely */
 import { spawnSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,7 +31,7 @@ const { values: args } = parseArgs({
     size: { type: 'string', default: 'small' },
     db: { type: 'string', default: 'pglite' },
     seed: { type: 'string', default: '20261128' },
-    'data-dir': { type: 'string', default: process.env.OPENHAT_BENCH_DATA ?? '/work/bench-data' },
+    'data-dir': { type: 'string', default: process.env.OPENHAT_BENCH_DATA ?? join(tmpdir(), 'openhat-bench-data') },
     regenerate: { type: 'boolean', default: false },
     'max-clinics': { type: 'string' },
     'generate-only': { type: 'boolean', default: false },
