@@ -25,7 +25,7 @@ export interface Slot {
 
 export const slotInstant = (s: Slot) => `${s.date}T${s.code === 'AM' ? '08:05' : '13:05'}:00Z`;
 
-interface Pair {
+export interface Pair {
   clinic: Manifest['clinics'][number];
   serviceUserId: string;
 }
@@ -98,16 +98,19 @@ export async function resetStatements(url: string | undefined): Promise<void> {
   await c.end();
 }
 
-export async function apiDosing(server: Server, manifest: Manifest, clients: number, slot: Slot, maxDoses: number, pgUrl?: string, budgetSeconds = 60): Promise<DosingResult> {
+/** A session at every clinic, opened by its nurses (signed in, cookie and CSRF token) at a slot of the server's clock. */
+export interface OpenSlot {
+  slot: Slot;
+  sessions: Map<string, { nurses: HttpClient[]; sessionId: string }>;
+}
+
+export async function openSlot(server: Server, manifest: Manifest, slot: Slot): Promise<OpenSlot> {
   await server.setClock(slotInstant(slot));
   // The server's missed-dose job runs every minute: when the clock has moved past the previous
   // slot's session it closes that session (recording the missed doses). Let it do so before timing.
   await new Promise((r) => setTimeout(r, 65_000));
-  const work = pairs(manifest, maxDoses);
-  const clinics = [...new Map(work.map((p) => [p.clinic.clinicId, p.clinic])).values()];
-  // A nurse's session per clinic (two when the clinic has more clients), and the day's session opened.
   const sessions = new Map<string, { nurses: HttpClient[]; sessionId: string }>();
-  await parallel(clinics, 4, async (c) => {
+  await parallel(manifest.clinics, 4, async (c) => {
     const nurses = [];
     for (const n of c.nurses) {
       const h = new HttpClient(server.base);
@@ -118,6 +121,28 @@ export async function apiDosing(server: Server, manifest: Manifest, clients: num
     if (opened.status !== 201) throw new Error(`open session: ${JSON.stringify(opened.body)}`);
     sessions.set(c.clinicId, { nurses, sessionId: opened.body.sessionId });
   });
+  return { slot, sessions };
+}
+
+/**
+ * The (clinic, person) pairs for the levels of concurrency, in order. When there are enough people
+ * every level doses in the same session on people of its own (so that no level's doses depend on
+ * what an earlier level left: a person not reached in one session has a missed dose recorded by the
+ * server's job, and three in a row lock their full dose, correctly); otherwise (one clinic) each level
+ * has a session of its own and doses everyone.
+ */
+export function dosingPlan(manifest: Manifest, levels: readonly { clients: number; doses: number }[]): { oneSession: boolean; work: Pair[][] } {
+  const everyone = pairs(manifest, Infinity);
+  const last = levels.at(-1)!;
+  const before = levels.slice(0, -1).reduce((n, l) => n + l.doses, 0);
+  // The last (most concurrent) level takes what is left, if that is at least four doses a client.
+  if (everyone.length - before < last.clients * 4) return { oneSession: false, work: levels.map((l) => everyone.slice(0, l.doses)) };
+  let from = 0;
+  return { oneSession: true, work: levels.map((l) => everyone.slice(from, (from += l.doses))) };
+}
+
+export async function apiDosing(open: OpenSlot, work: Pair[], clients: number, pgUrl?: string, budgetSeconds = 60): Promise<DosingResult> {
+  const sessions = open.sessions;
   const doseMs: number[] = [];
   const stepMs: number[] = [];
   let errors = 0;

@@ -50,6 +50,14 @@ describe('loadConfig', () => {
       { variable: 'OPENHAT_TRUST_PROXY', message: 'must be true or false (got "maybe")' },
     ]);
     expect(problemsFor({ OPENHAT_SESSION_IDLE_MINUTES: '0' })[0]?.variable).toBe('OPENHAT_SESSION_IDLE_MINUTES');
+    expect(problemsFor({ OPENHAT_CONFIRMATION_CACHE_MINUTES: '61' })).toEqual([
+      { variable: 'OPENHAT_CONFIRMATION_CACHE_MINUTES', message: 'must be at most 60 (got "61")' },
+    ]);
+  });
+
+  it('remembers a proved witness password for 15 minutes unless told otherwise (0 turns it off)', () => {
+    expect(loadConfig({}).confirmationCacheMinutes).toBe(15);
+    expect(loadConfig({ OPENHAT_CONFIRMATION_CACHE_MINUTES: '0' }).confirmationCacheMinutes).toBe(0);
   });
 
   it('reports every bad value at once, and never echoes a password', () => {

@@ -47,6 +47,7 @@ const EnvSchema = z.object({
   OPENHAT_TRUST_PROXY: flag.default(false),
   OPENHAT_ARGON2_MEMORY_KIB: integer(1024, 4 * 1024 * 1024).default(65536),
   OPENHAT_ARGON2_ITERATIONS: integer(1, 20).default(3),
+  OPENHAT_CONFIRMATION_CACHE_MINUTES: integer(0, 60).default(15),
   OPENHAT_SHUTDOWN_GRACE_SECONDS: integer(1, 600).default(20),
   OPENHAT_CLOCK_FILE: z.string().trim().min(1).optional(),
   OPENHAT_SECOND_FACTOR_ROLES: z
@@ -80,6 +81,8 @@ export interface ServerConfig {
   cookieSecure: 'auto' | boolean;
   trustProxy: boolean;
   argon2: { memoryKiB: number; iterations: number };
+  /** How long a witness's or signer's password, once proved against its Argon2 hash, is checked by an HMAC instead (0: never). */
+  confirmationCacheMinutes: number;
   shutdownGraceSeconds: number;
   /** Tests and training only: the server's "now" follows the instant written in this file. */
   clockFile: string | null;
@@ -155,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     cookieSecure: e.OPENHAT_COOKIE_SECURE === 'auto' ? 'auto' : e.OPENHAT_COOKIE_SECURE === 'true',
     trustProxy: e.OPENHAT_TRUST_PROXY,
     argon2: { memoryKiB: e.OPENHAT_ARGON2_MEMORY_KIB, iterations: e.OPENHAT_ARGON2_ITERATIONS },
+    confirmationCacheMinutes: e.OPENHAT_CONFIRMATION_CACHE_MINUTES,
     shutdownGraceSeconds: e.OPENHAT_SHUTDOWN_GRACE_SECONDS,
     clockFile: e.OPENHAT_CLOCK_FILE ?? null,
     secondFactor: {

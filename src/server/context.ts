@@ -14,6 +14,7 @@ import type { StaffRow } from '../store/staff';
 import type { Actor } from '../store/transaction';
 import type { ServerConfig } from './config';
 import type { PasswordHasher } from './auth/passwords';
+import type { RecentConfirmations } from './auth/recent-confirmations';
 
 /** What every operation needs, injected once so tests can swap the clock or the database. */
 export interface AppContext {
@@ -21,6 +22,8 @@ export interface AppContext {
   clock: Clock;
   config: ServerConfig;
   passwords: PasswordHasher;
+  /** Witness and signature passwords proved against their hash in the last few minutes. */
+  confirmations: RecentConfirmations;
 }
 
 export type App = FastifyInstance<

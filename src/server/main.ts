@@ -9,6 +9,7 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig, type ServerConfig } from './config';
 import { ensureFirstAdministrator, FirstAdministratorError, type FirstAdministrator } from './first-administrator';
 import { argon2Hasher } from './auth/passwords';
+import { recentConfirmations } from './auth/recent-confirmations';
 import { catchUpMissedDoses } from './dosing/missed-doses';
 import { BackupScheduler, dosingSessionUnderWay } from './backup-scheduler';
 import { describeRetention } from '../domain/backup/schedule';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   }
   logger.info({ database: db.location }, 'database ready');
 
-  const ctx = { db, clock: config.clockFile ? fileClock(config.clockFile, logger) : systemClock, config, passwords: argon2Hasher(config.argon2) };
+  const ctx = { db, clock: config.clockFile ? fileClock(config.clockFile, logger) : systemClock, config, passwords: argon2Hasher(config.argon2), confirmations: recentConfirmations({ minutes: config.confirmationCacheMinutes }) };
   let first: FirstAdministrator | null;
   try {
     first = await ensureFirstAdministrator(ctx, config.initialAdmin);

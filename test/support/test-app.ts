@@ -9,6 +9,7 @@ import { createStaff, setRoles } from '../../src/store/staff';
 import { inTransaction, SYSTEM_ACTOR } from '../../src/store/transaction';
 import { buildApp } from '../../src/server/app';
 import { loadConfig, type ServerConfig } from '../../src/server/config';
+import { recentConfirmations } from '../../src/server/auth/recent-confirmations';
 import type { App, AppContext } from '../../src/server/context';
 import { argon2Hasher } from '../../src/server/auth/passwords';
 import { openTestDatabase } from './test-database';
@@ -119,7 +120,7 @@ export class TestApp {
     const clock = new FakeClock('2026-03-02T09:00:00Z');
     // The sign-in rate limit has its own test; elsewhere it would only get in the way.
     const config = { ...loadConfig({}), loginRateLimitPerMinute: 100_000, ...overrides };
-    const ctx: AppContext = { db, clock, config, passwords: testPasswords };
+    const ctx: AppContext = { db, clock, config, passwords: testPasswords, confirmations: recentConfirmations({ minutes: config.confirmationCacheMinutes }) };
     const app = await buildApp(ctx, {
       ...(process.env.OPENHAT_TEST_LOG ? { loggerInstance: (await import('pino')).default({ level: 'error' }) } : {}),
       ...(options.webDir ? { webDir: options.webDir } : {}),
