@@ -64,6 +64,7 @@ const newId = (col: string) => `md5(x.${col}::text || ':' || g)::uuid`;
 await copy('dosing_sessions', `'session_id', ${newId('session_id')}, 'clinic_date', ${dayShift}, 'session_code', ${code}`);
 await copy('doses', `'dose_id', ${newId('dose_id')}, 'session_id', ${newId('session_id')}, 'clinic_date', ${dayShift}, 'session_code', ${code}`);
 await copy('dose_events', `'dose_id', ${newId('dose_id')}`);
+await copy('dose_outcomes', `'dose_id', ${newId('dose_id')}, 'clinic_date', ${dayShift}, 'session_code', ${code}`);
 await copy('cd_entries', `'seq', x.seq + g * ${maxSeq}`, `x.kind <> 'receipt'`);
 await copy(
   'audit_events',

@@ -30,12 +30,12 @@ for (const r of results) {
   if (cw) out.push(`| ${r.size} / ${r.db} | 16, witness hash at test cost (diagnostic) | ${cw.dosesPerSecond} | ${ms(cw.step.p50)} / ${ms(cw.step.p99)} | ${ms(cw.dose.p99)} | ${cw.statementsPerDose ?? '–'} | ${r.dosing[1].ceiling.dosesPerSecond} | | ${((cw.dosesPerSecond / r.dosing[1].ceiling.dosesPerSecond) * 100).toFixed(0)} % |`);
 }
 out.push('\n### Reads, one at a time (ms, p50 / p99)\n');
-out.push(head(['run', 'Today board', 'record (4 requests)', 'register page', 'verify a clinic-year', 'verify oldest clinic', 'dashboard, all clinics']));
+out.push(head(['run', 'Today board', 'record (4 requests)', 'register page', 'register CSV', 'verify a clinic-year', 'verify oldest clinic', 'dashboard, all clinics']));
 for (const r of results) {
   const x = r.reads;
   const v = (s: any) => (!s || 'error' in s ? 'failed' : `${cell(s, 'p50')} / ${cell(s, 'p99')}`);
   out.push(
-    `| ${r.size} / ${r.db} | ${v(x.board)} | ${v(x.record)} | ${v(x.registerPage)} (${x.registerPage?.entries ?? '?'} entries) | ${v(x.verifyClinicYear)} (${x.verifyClinicYear?.years ?? '?'} y, ${x.verifyClinicYear?.registerEntries ?? '?'} entries) | ${v(x.verifyOldestClinic)} (${x.verifyOldestClinic?.years ?? '?'} y, ${x.verifyOldestClinic?.registerEntries ?? '?'} entries) | ${v(x.dashboard)} (${r.data.clinics} clinics) |`,
+    `| ${r.size} / ${r.db} | ${v(x.board)} | ${v(x.record)} | ${v(x.registerPage)} (${x.registerPage?.pageEntries === undefined ? `all ${x.registerPage?.entries ?? '?'} entries` : `latest ${x.registerPage.returned} of ${x.registerPage.pageEntries}`}) | ${x.registerCsv ? `${v(x.registerCsv)} (${x.registerCsv.pageEntries ?? '?'} entries)` : '–'} | ${v(x.verifyClinicYear)} (${x.verifyClinicYear?.years ?? '?'} y, ${x.verifyClinicYear?.registerEntries ?? '?'} entries) | ${v(x.verifyOldestClinic)} (${x.verifyOldestClinic?.years ?? '?'} y, ${x.verifyOldestClinic?.registerEntries ?? '?'} entries) | ${v(x.dashboard)} (${r.data.clinics} clinics) |`,
   );
 }
 out.push('\n### Server process\n');

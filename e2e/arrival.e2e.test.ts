@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { EMERGENCY_ITEMS } from '../src/domain/dosing/session-rules';
-import { addStaff, ApiClient, licensePrescriber } from './support/api';
-import { browserAvailable, choose, expectAccessible, launch, screenshot, signInAs } from './support/browser';
-import { ADMIN, startE2eServer } from './support/server';
+import { addStaff, licensePrescriber, signedInClient, type ApiClient } from './support/api';
+import { browserAvailable, choose, expectAccessible, screenshot } from './support/browser';
+import { signedInPage, startBrowserClinic } from './support/clinic';
+import { ADMIN, type startE2eServer } from './support/server';
 
 /**
  * Arrival slots and waiting areas in a real browser: the clinic configures slots and two areas
@@ -24,25 +25,15 @@ describe.skipIf(!browserAvailable())('arrival slots and waiting areas in a brows
   const c = (p: string) => `/api/v1/clinics/${clinicId}${p}`;
 
   async function pageFor(who: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.clock.install({ time: new Date(START) });
-    await signInAs(page, server.base, staff[who]!.email, who === 'admin' ? ADMIN.password : PASSWORD);
+    const page = await signedInPage(browser, server.base, START, staff[who]!.email, who === 'admin' ? ADMIN.password : PASSWORD);
     return page;
   }
 
-  async function as(who: string): Promise<ApiClient> {
-    const client = new ApiClient(server.base);
-    await client.signIn(staff[who]!.email, who === 'admin' ? ADMIN.password : PASSWORD);
-    return client;
-  }
+  const as = (who: string): Promise<ApiClient> => signedInClient(server.base, staff[who]!.email, who === 'admin' ? ADMIN.password : PASSWORD);
 
   beforeAll(async () => {
-    server = await startE2eServer(START);
-    browser = await launch();
-    const admin = new ApiClient(server.base);
-    const session = await admin.signIn(ADMIN.email, ADMIN.password);
-    clinicId = session.clinics[0].clinicId;
+    let admin: ApiClient;
+    ({ server, browser, admin, clinicId } = await startBrowserClinic(START));
     staff.admin = { email: ADMIN.email, staffId: admin.staffId };
     for (const [key, name, roles] of [
       ['nurse', 'Nina Nurse', ['nurse']],

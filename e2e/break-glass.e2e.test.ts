@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { addStaff, ApiClient } from './support/api';
-import { browserAvailable, choose, expectAccessible, launch, screenshot, signInAs } from './support/browser';
-import { ADMIN, startE2eServer } from './support/server';
+import { addStaff, type ApiClient } from './support/api';
+import { browserAvailable, choose, expectAccessible, screenshot } from './support/browser';
+import { signedInPage, startBrowserClinic } from './support/clinic';
+import { ADMIN, type startE2eServer } from './support/server';
 
 /**
  * Break-glass in a real browser: a nurse at one clinic opens, with a reason, the record of someone
@@ -20,20 +21,11 @@ describe.skipIf(!browserAvailable())('emergency access (break-glass) in a browse
   let neighbour = '';
   let nurse: { email: string; staffId: string };
 
-  async function pageAs(email: string, password: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.clock.install({ time: new Date(START) });
-    await signInAs(page, server.base, email, password);
-    return page;
-  }
+  const pageAs = (email: string, password: string): Promise<Page> => signedInPage(browser, server.base, START, email, password);
 
   beforeAll(async () => {
-    server = await startE2eServer(START);
-    browser = await launch();
-    const admin = new ApiClient(server.base);
-    const session = await admin.signIn(ADMIN.email, ADMIN.password);
-    home = session.clinics[0].clinicId;
+    let admin: ApiClient;
+    ({ server, browser, admin, clinicId: home } = await startBrowserClinic(START));
     nurse = await addStaff(admin, home, 'nurse', 'Nina Nurse', ['nurse'], PASSWORD);
     // The neighbouring clinic (its creator, the first administrator, runs it) and someone in treatment there.
     const created = await admin.post('/api/v1/clinics', { settings: { name: 'Riverside HAT clinic' } });

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { addStaff, ApiClient, licensePrescriber } from './support/api';
-import { browserAvailable, choose, expectAccessible, launch, screenshot, signInAs } from './support/browser';
-import { ADMIN, startE2eServer } from './support/server';
+import { addStaff, licensePrescriber, signedInClient, type ApiClient } from './support/api';
+import { browserAvailable, choose, expectAccessible, screenshot } from './support/browser';
+import { signedInPage, startBrowserClinic } from './support/clinic';
+import { ADMIN, type startE2eServer } from './support/server';
 
 /**
  * Monitoring and care in a real browser: every work list filled from real records, a nurse and a
@@ -40,25 +41,15 @@ describe.skipIf(!browserAvailable())('monitoring and care in a browser', () => {
   const c = (p: string) => `/api/v1/clinics/${clinicId}${p}`;
 
   async function pageFor(who: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.clock.install({ time: new Date(LATER) });
-    await signInAs(page, server.base, staff[who]!.email, who === 'admin' ? ADMIN.password : PASSWORD);
+    const page = await signedInPage(browser, server.base, LATER, staff[who]!.email, who === 'admin' ? ADMIN.password : PASSWORD);
     return page;
   }
 
-  async function as(who: string): Promise<ApiClient> {
-    const client = new ApiClient(server.base);
-    await client.signIn(staff[who]!.email, who === 'admin' ? ADMIN.password : PASSWORD);
-    return client;
-  }
+  const as = (who: string): Promise<ApiClient> => signedInClient(server.base, staff[who]!.email, who === 'admin' ? ADMIN.password : PASSWORD);
 
   beforeAll(async () => {
-    server = await startE2eServer(START);
-    browser = await launch();
-    const admin = new ApiClient(server.base);
-    const session = await admin.signIn(ADMIN.email, ADMIN.password);
-    clinicId = session.clinics[0].clinicId;
+    let admin: ApiClient;
+    ({ server, browser, admin, clinicId } = await startBrowserClinic(START));
     staff.admin = { email: ADMIN.email, staffId: admin.staffId };
     for (const [key, name, roles] of [
       ['nurse', 'Nina Nurse', ['nurse']],

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { ApiClient } from './support/api';
-import { browserAvailable, expectAccessible, launch, screenshot, signInAs } from './support/browser';
-import { ADMIN, startE2eServer } from './support/server';
+import type { ApiClient } from './support/api';
+import { browserAvailable, expectAccessible, screenshot } from './support/browser';
+import { signedInPage, startBrowserClinic } from './support/clinic';
+import { ADMIN, type startE2eServer } from './support/server';
 
 /** The exports page in a real browser: an administrator checks the month's NDTMS return and sees its problems named. */
 const START = '2026-03-10T09:00:00Z';
@@ -14,11 +15,8 @@ describe.skipIf(!browserAvailable())('national return and research extract in a 
   const c = (p: string) => `/api/v1/clinics/${clinicId}${p}`;
 
   beforeAll(async () => {
-    server = await startE2eServer(START);
-    browser = await launch();
-    const admin = new ApiClient(server.base);
-    const session = await admin.signIn(ADMIN.email, ADMIN.password);
-    clinicId = session.clinics[0].clinicId;
+    let admin: ApiClient;
+    ({ server, browser, admin, clinicId } = await startBrowserClinic(START));
     await admin.post(c('/service-users'), {
       record: { givenName: 'Joanne', familyName: 'Bloggs', dateOfBirth: '1980-05-17', address: { lines: ['1 High Street', 'Middlesbrough'], postcode: 'TS1 1AA' } },
       referral: { source: 'GP' },
@@ -31,10 +29,7 @@ describe.skipIf(!browserAvailable())('national return and research extract in a 
   });
 
   it('shows the month\'s return with its problems, and download links, accessibly', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.clock.install({ time: new Date(START) });
-    await signInAs(page, server.base, ADMIN.email, ADMIN.password);
+    const page = await signedInPage(browser, server.base, START, ADMIN.email, ADMIN.password);
     await page.getByRole('link', { name: 'National return & research' }).click();
     await page.getByRole('heading', { name: 'National return and research extract' }).waitFor();
     const month = page.getByLabel('Month (YYYY-MM)');
@@ -48,6 +43,6 @@ describe.skipIf(!browserAvailable())('national return and research extract in a 
     expect(await page.getByRole('link', { name: 'Download CSV' }).nth(1).getAttribute('href')).toMatch(/\/exports\/research\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}&format=csv$/);
     await expectAccessible(page, 'exports page');
     await screenshot(page, 'exports');
-    await context.close();
+    await page.context().close();
   });
 });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { addStaff, ApiClient, licensePrescriber } from './support/api';
-import { browserAvailable, choose, expectAccessible, launch, screenshot, signInAs } from './support/browser';
-import { ADMIN, startE2eServer } from './support/server';
+import { browserAvailable, choose, expectAccessible, screenshot } from './support/browser';
+import { signedInPage, startBrowserClinic } from './support/clinic';
+import { ADMIN, type startE2eServer } from './support/server';
 
 /**
  * The staff web app in a real browser (Debian's Chromium through playwright-core), against a real
@@ -20,19 +21,13 @@ describe.skipIf(!browserAvailable())('the staff web app in a browser', () => {
   let itemId = '';
 
   async function newPage(who: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.clock.install({ time: new Date(START) });
-    await signInAs(page, server.base, staff[who]!.email, who === 'admin' ? ADMIN.password : PASSWORD);
-    return { context, page };
+    const page = await signedInPage(browser, server.base, START, staff[who]!.email, who === 'admin' ? ADMIN.password : PASSWORD);
+    return { context: page.context(), page };
   }
 
   beforeAll(async () => {
-    server = await startE2eServer(START);
-    browser = await launch();
-    const admin = new ApiClient(server.base);
-    const session = await admin.signIn(ADMIN.email, ADMIN.password);
-    clinicId = session.clinics[0].clinicId;
+    let admin: ApiClient;
+    ({ server, browser, admin, clinicId } = await startBrowserClinic(START));
     const c = (p: string) => `/api/v1/clinics/${clinicId}${p}`;
     staff.admin = { email: ADMIN.email, staffId: admin.staffId };
     for (const [key, name, roles] of [

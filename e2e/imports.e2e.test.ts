@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { addStaff, ApiClient, licensePrescriber } from './support/api';
-import { browserAvailable, expectAccessible, launch, screenshot, signInAs } from './support/browser';
-import { ADMIN, startE2eServer } from './support/server';
+import { addStaff, licensePrescriber, type ApiClient } from './support/api';
+import { browserAvailable, expectAccessible, screenshot } from './support/browser';
+import { signedInPage, startBrowserClinic } from './support/clinic';
+import { ADMIN, type startE2eServer } from './support/server';
 
 /**
  * Imports in a real browser: an administrator checks and imports a CSV of service users (the bad
@@ -20,20 +21,11 @@ describe.skipIf(!browserAvailable())('imports in a browser', () => {
   let clinicId = '';
   const dir = mkdtempSync(join(tmpdir(), 'openhat-imports-'));
 
-  async function pageFor(email: string, password: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.clock.install({ time: new Date(START) });
-    await signInAs(page, server.base, email, password);
-    return page;
-  }
+  const pageFor = (email: string, password: string): Promise<Page> => signedInPage(browser, server.base, START, email, password);
 
   beforeAll(async () => {
-    server = await startE2eServer(START);
-    browser = await launch();
-    const admin = new ApiClient(server.base);
-    const session = await admin.signIn(ADMIN.email, ADMIN.password);
-    clinicId = session.clinics[0].clinicId;
+    let admin: ApiClient;
+    ({ server, browser, admin, clinicId } = await startBrowserClinic(START));
     const doctor = await addStaff(admin, clinicId, 'doctor', 'Dr Pat Prescriber', ['prescriber'], PASSWORD);
     await licensePrescriber(admin, clinicId, doctor.staffId);
   }, 180_000);

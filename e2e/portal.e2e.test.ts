@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { addStaff, ApiClient, licensePrescriber } from './support/api';
-import { browserAvailable, expectAccessible, launch, screenshot, signInAs } from './support/browser';
-import { ADMIN, startE2eServer } from './support/server';
+import { addStaff, licensePrescriber, signedInClient, type ApiClient } from './support/api';
+import { browserAvailable, expectAccessible, screenshot, signInAs } from './support/browser';
+import { startBrowserClinic } from './support/clinic';
+import { ADMIN, type startE2eServer } from './support/server';
 
 /**
  * The service-user portal in a real browser on a phone-sized screen: staff switch the portal on and
@@ -25,18 +26,11 @@ describe.skipIf(!browserAvailable())('the service-user portal on a phone', () =>
   let jo = '';
   const c = (p: string) => `/api/v1/clinics/${clinicId}${p}`;
 
-  async function as(who: string): Promise<ApiClient> {
-    const client = new ApiClient(server.base);
-    await client.signIn(staff[who]!.email, who === 'admin' ? ADMIN.password : PASSWORD);
-    return client;
-  }
+  const as = (who: string): Promise<ApiClient> => signedInClient(server.base, staff[who]!.email, who === 'admin' ? ADMIN.password : PASSWORD);
 
   beforeAll(async () => {
-    server = await startE2eServer(START);
-    browser = await launch();
-    const admin = new ApiClient(server.base);
-    const session = await admin.signIn(ADMIN.email, ADMIN.password);
-    clinicId = session.clinics[0].clinicId;
+    let admin: ApiClient;
+    ({ server, browser, admin, clinicId } = await startBrowserClinic(START));
     staff.admin = { email: ADMIN.email, staffId: admin.staffId };
     for (const [key, name, roles] of [
       ['nurse', 'Nina Nurse', ['nurse']],

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { addStaff, ApiClient } from './support/api';
-import { browserAvailable, expectAccessible, launch, screenshot } from './support/browser';
-import { ADMIN, startE2eServer } from './support/server';
+import { browserAvailable, expectAccessible, screenshot } from './support/browser';
+import { startBrowserClinic } from './support/clinic';
+import type { startE2eServer } from './support/server';
 import { containsRun, pdfText } from '../test/support/pdf-text';
 
 /** A commissioner signs in, lands on Reports, and sees figures as charts and tables, suppressed, with CSV, a PDF file and print. */
@@ -17,11 +18,8 @@ describe.skipIf(!browserAvailable())('commissioner reports in a browser', () => 
   const c = (p: string) => `/api/v1/clinics/${clinicId}${p}`;
 
   beforeAll(async () => {
-    server = await startE2eServer(START);
-    browser = await launch();
-    const admin = new ApiClient(server.base);
-    const session = await admin.signIn(ADMIN.email, ADMIN.password);
-    clinicId = session.clinics[0].clinicId;
+    let admin: ApiClient;
+    ({ server, browser, admin, clinicId } = await startBrowserClinic(START));
     for (const [key, name, roles] of [['doctor', 'Dr Pat Prescriber', ['prescriber']], ['commissioner', 'Cass Commissioner', ['commissioner']]] as const) {
       await addStaff(admin, clinicId, key, name, roles, PASSWORD);
     }

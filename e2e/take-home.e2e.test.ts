@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { addStaff, ApiClient, licensePrescriber } from './support/api';
-import { browserAvailable, expectAccessible, launch, screenshot, signInAs } from './support/browser';
-import { ADMIN, startE2eServer } from './support/server';
+import { addStaff, licensePrescriber, signedInClient, type ApiClient } from './support/api';
+import { browserAvailable, expectAccessible, screenshot } from './support/browser';
+import { signedInPage, startBrowserClinic } from './support/clinic';
+import { ADMIN, type startE2eServer } from './support/server';
 
 /**
  * Take-home doses in a real browser: the prescriber sees the criteria with their figures and
@@ -28,28 +29,18 @@ describe.skipIf(!browserAvailable())('take-home doses in a browser', () => {
   let jo = '';
   const c = (p: string) => `/api/v1/clinics/${clinicId}${p}`;
 
-  async function as(who: string): Promise<ApiClient> {
-    const client = new ApiClient(server.base);
-    await client.signIn(staff[who]!.email, who === 'admin' ? ADMIN.password : PASSWORD);
-    return client;
-  }
+  const as = (who: string): Promise<ApiClient> => signedInClient(server.base, staff[who]!.email, who === 'admin' ? ADMIN.password : PASSWORD);
 
   async function pageFor(who: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.clock.install({ time: new Date(LATER) });
-    await signInAs(page, server.base, staff[who]!.email, who === 'admin' ? ADMIN.password : PASSWORD);
+    const page = await signedInPage(browser, server.base, LATER, staff[who]!.email, who === 'admin' ? ADMIN.password : PASSWORD);
     await page.goto(`${server.base}/people/${jo}?tab=take-home`);
     await page.getByRole('table', { name: 'Stability criteria' }).waitFor();
     return page;
   }
 
   beforeAll(async () => {
-    server = await startE2eServer(START);
-    browser = await launch();
-    const admin = new ApiClient(server.base);
-    const session = await admin.signIn(ADMIN.email, ADMIN.password);
-    clinicId = session.clinics[0].clinicId;
+    let admin: ApiClient;
+    ({ server, browser, admin, clinicId } = await startBrowserClinic(START));
     staff.admin = { email: ADMIN.email, staffId: admin.staffId };
     for (const [key, name, roles] of [
       ['nurse', 'Nina Nurse', ['nurse']],

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { TestApp } from './support/test-app';
 import { dosingClinic, fine, openSession, prep } from './support/dosing';
 import { witnessOf } from './support/cd';
+import { captureStatements } from './support/capture-statements';
 
 /**
  * Evidence for distributing openhat by clinic (docs/scaling.md): every SQL statement that the
@@ -45,7 +46,7 @@ export function unscopedTables(statement: string, distributed: ReadonlySet<strin
 describe('every clinical query carries clinic_id', () => {
   let t: TestApp;
   let distributed: Set<string>;
-  const statements: string[] = [];
+  let statements: string[] = [];
 
   beforeAll(async () => {
     t = await TestApp.open();
@@ -54,16 +55,8 @@ describe('every clinical query carries clinic_id', () => {
        WHERE c.table_schema = 'public' AND c.column_name = 'clinic_id' AND t.table_type = 'BASE TABLE'`,
     );
     distributed = new Set(rows.map((r) => r.table_name).filter((n) => !REFERENCE_TABLES.has(n)));
-    // Capture every statement: Drizzle's logger on the session (inherited by its transactions) and the raw query method.
-    const logger = { logQuery: (query: string) => void statements.push(query) };
-    const session = (t.db.orm as unknown as { session: { logger: unknown; options: { logger?: unknown } } }).session;
-    session.logger = logger;
-    session.options.logger = logger;
-    const raw = t.db.query.bind(t.db);
-    (t.db as { query: typeof t.db.query }).query = (text, params) => {
-      statements.push(text);
-      return raw(text, params);
-    };
+    // Capture every statement (Drizzle's logger and the raw query method).
+    statements = captureStatements(t.db);
   });
   afterAll(async () => {
     await t?.close();

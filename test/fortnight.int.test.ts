@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Temporal } from 'temporal-polyfill';
 import { postgresSkipped } from './support/test-database';
 import { TestApp, TEST_PASSWORD } from './support/test-app';
-import { receive, witnessOf } from './support/cd';
+import { allEntries, receive, witnessOf } from './support/cd';
 import { dosingClinic, fine, openSession, prep } from './support/dosing';
 import { starting } from './support/clinical';
 import { clinicInstant } from '../src/domain/time/clinic-time';
@@ -125,7 +125,9 @@ describe.skipIf(postgresSkipped())('a simulated fortnight', () => {
     }
     const verify = (await accountable.client.get(clinic.url('/cd/verify'))).body;
     expect(verify.ok).toBe(true);
-    const reg = (await accountable.client.get(clinic.url(`/cd/items/${item}/register`))).body;
+    // More entries than one screenful (the default page is the latest 200): read every page.
+    const reg = await allEntries(clinic, accountable, item);
+    expect(reg.entries.map((e: any) => e.seq)).toEqual(Array.from({ length: reg.item.entries }, (_, i) => i + 1));
     const supplied = reg.entries.filter((e: any) => e.kind === 'supply_administration').reduce((n: number, e: any) => n + e.quantity, 0);
     expect(reg.item.balance).toBe(200 + 14 * 40 - supplied);
     process.stdout.write(`fortnight: ${JSON.stringify({ ...stats, ampoulesSupplied: supplied, balance: reg.item.balance })}\n`);

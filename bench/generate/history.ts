@@ -2,6 +2,8 @@ import { Temporal } from 'temporal-polyfill';
 import { GENESIS_HASH, entryHash, type Entry } from '../../src/domain/cd-register/page';
 import type { EntryDetails } from '../../src/domain/cd-register/entries';
 import { defaultClinicSettings } from '../../src/domain/clinic/clinic-settings';
+import type { DoseEvent } from '../../src/domain/dosing/dose-record';
+import { doseReportFacts } from '../../src/domain/reporting/report';
 import { sessionWindow } from '../../src/domain/time/clinic-time';
 import { Rng, deriveSeed } from './rng';
 import type { ClinicScaffold } from './scaffold';
@@ -12,7 +14,7 @@ import type { Templates } from './template';
  * A clinic's history, day by day: dosing sessions opened and closed, each person's dose (assessed,
  * prepared with its register supply, given, observed, discharged), refusals and missed doses,
  * weekly toxicology, the register's receipts, and an audit row for every write, as the application
- * writes them. The register page's entries form a valid hash chain with a running balance.
+ * writes them (with each dose's dose_outcomes row, the reports' summary, computed by the domain). The register page's entries form a valid hash chain with a running balance.
  */
 
 export const COLUMNS = {
@@ -20,6 +22,7 @@ export const COLUMNS = {
   dosing_session_closures: ['clinic_id', 'session_id', 'closed_at', 'closed_by', 'automatic', 'missed'],
   doses: ['clinic_id', 'dose_id', 'service_user_id', 'clinic_date', 'session_code', 'kind', 'session_id', 'created_at'],
   dose_events: ['clinic_id', 'dose_id', 'seq', 'event_type', 'event', 'occurred_at', 'recorded_at', 'recorded_by'],
+  dose_outcomes: ['clinic_id', 'dose_id', 'service_user_id', 'clinic_date', 'session_code', 'kind', 'outcome', 'adverse_events', 'naloxone_used', 'last_seq', 'updated_at'],
   cd_entries: ['clinic_id', 'item_id', 'seq', 'kind', 'details', 'quantity', 'quantity_change', 'balance_after', 'occurred_at', 'recorded_at', 'recorded_by', 'witness_id', 'note', 'prev_hash', 'hash'],
   care_records: ['clinic_id', 'record_id', 'version', 'service_user_id', 'kind', 'effective_date', 'occurred_at', 'data', 'entered_in_error', 'reason', 'source', 'import_id', 'recorded_at', 'recorded_by'],
   audit_events: ['audit_id', 'clinic_id', 'occurred_at', 'staff_id', 'action', 'entity_type', 'entity_id', 'ip', 'user_agent', 'request_id', 'details'],
@@ -31,9 +34,18 @@ export const TABLES = Object.keys(COLUMNS) as Table[];
 export type Rows = Record<Table, string[]>;
 export const emptyRows = (): Rows => Object.fromEntries(TABLES.map((t) => [t, []])) as unknown as Rows;
 
+/** A text[] of plain words (no quoting needed) in PostgreSQL's array literal, for COPY. */
+class PgWords {
+  constructor(readonly words: readonly string[]) {}
+  toString() {
+    return `{${this.words.join(',')}}`;
+  }
+}
+
 /** One value in PostgreSQL's COPY text format. */
 function v(x: unknown): string {
   if (x === null || x === undefined) return '\\N';
+  if (x instanceof PgWords) return x.toString();
   const s = typeof x === 'string' ? x : typeof x === 'object' ? JSON.stringify(x) : String(x);
   return /[\\\t\n\r]/.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
 }
@@ -117,21 +129,32 @@ export function generateDays(c: ClinicScaffold, tpl: Templates, state: ClinicSta
         const doseId = rng.uuid7(outcome === 'missed' ? closes : t0);
         rows.doses.push(line([c.clinicId, doseId, p.serviceUserId, date, def.code, 'dose', sessionId, iso(outcome === 'missed' ? closes : t0)]));
         let seq = 0;
+        const steps: DoseEvent[] = [];
+        let lastAt = 0;
         const event = (at: number, by: string | null, e: Record<string, unknown>) => {
           seq++;
           const ev = { ...e, at: isoZ(at), by };
+          steps.push(ev as unknown as DoseEvent);
+          lastAt = at;
           rows.dose_events.push(line([c.clinicId, doseId, seq, e.type, ev, iso(at), iso(at), by]));
           audit(at, by, 'create', 'dose_event', `${doseId}/${seq}`, { type: e.type, serviceUserId: p.serviceUserId, session: `${date} ${def.code}`, kind: 'dose' });
+        };
+        // The reports' per-dose summary, as appendDoseEvent leaves it after the dose's last step.
+        const summary = () => {
+          const f = doseReportFacts(steps);
+          rows.dose_outcomes.push(line([c.clinicId, doseId, p.serviceUserId, date, def.code, 'dose', f.outcome, new PgWords(f.adverseEvents), f.naloxoneUsed, seq, iso(lastAt)]));
         };
         if (outcome === 'missed') {
           missed++;
           event(closes, null, { type: 'missed' });
+          summary();
           return;
         }
         doses++;
         if (outcome === 'refused') {
           event(t0, nurse.staffId, tpl.events.refusedAssessed);
           event(t0, nurse.staffId, tpl.events.refused);
+          summary();
           return;
         }
         event(t0, nurse.staffId, tpl.events.assessed);
@@ -156,6 +179,7 @@ export function generateDays(c: ClinicScaffold, tpl: Templates, state: ClinicSta
         event(t0 + 6 * 60_000, nurse.staffId, { ...tpl.events.administered, witnessId: hca.staffId });
         event(t0 + 16 * 60_000, hca.staffId, tpl.events.observed);
         event(t0 + 27 * 60_000, nurse.staffId, tpl.events.discharged);
+        summary();
       });
       rows.dosing_session_closures.push(line([c.clinicId, sessionId, iso(closes), nurse.staffId, false, missed]));
       audit(closes, nurse.staffId, 'close', 'dosing_session', sessionId, { automatic: false, missed });

@@ -10,6 +10,7 @@ import { HISTORY_ENDS } from './sizes';
 export const RESET_SQL = `
 BEGIN;
 SET LOCAL session_replication_role = replica;
+DELETE FROM dose_outcomes o USING doses d WHERE o.clinic_id = d.clinic_id AND o.dose_id = d.dose_id AND d.clinic_date > '${HISTORY_ENDS}';
 DELETE FROM dose_events e USING doses d WHERE e.clinic_id = d.clinic_id AND e.dose_id = d.dose_id AND d.clinic_date > '${HISTORY_ENDS}';
 DELETE FROM doses WHERE clinic_date > '${HISTORY_ENDS}';
 DELETE FROM handover_notes h USING dosing_sessions s WHERE h.clinic_id = s.clinic_id AND h.session_id = s.session_id AND s.clinic_date > '${HISTORY_ENDS}';

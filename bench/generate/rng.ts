@@ -4,9 +4,12 @@
  */
 export class Rng {
   private state: number;
+  /** Part of every identifier this source makes: mulberry32's streams are one sequence at different offsets, so two sources can draw the same numbers. */
+  private readonly stream: string;
 
   constructor(seed: number) {
     this.state = seed >>> 0 || 0x9e3779b9;
+    this.stream = (seed >>> 0).toString(16).padStart(8, '0');
   }
 
   /** A float in [0, 1). */
@@ -25,12 +28,16 @@ export class Rng {
     return items[Math.floor(this.next() * items.length)]!;
   }
 
-  /** A version-7 UUID for an instant: time-ordered like the ones the application makes, random bits from the seed. */
+  /**
+   * A version-7 UUID for an instant: time-ordered like the ones the application makes, random bits
+   * from the seed, and the last 32 bits the source's own seed (sources with different seeds never
+   * make the same identifier, even when their draws coincide at the same millisecond).
+   */
   uuid7(ms: number): string {
     const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
     const time = hex(Math.max(0, Math.floor(ms)), 12);
     const r = () => Math.floor(this.next() * 0x10000);
-    return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex(r() & 0xfff, 3)}-${hex((r() & 0x3fff) | 0x8000, 4)}-${hex(r(), 4)}${hex(r(), 4)}${hex(r(), 4)}`;
+    return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex(r() & 0xfff, 3)}-${hex((r() & 0x3fff) | 0x8000, 4)}-${hex(r(), 4)}${this.stream}`;
   }
 }
 

@@ -4,6 +4,8 @@ import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import { entryHash, type Entry } from '../../src/domain/cd-register/page';
 import type { EntryDetails } from '../../src/domain/cd-register/entries';
+import type { DoseEvent } from '../../src/domain/dosing/dose-record';
+import { doseReportFacts } from '../../src/domain/reporting/report';
 import { checklist, fine } from '../../test/support/dosing';
 import type { Manifest } from '../generate/scaffold';
 import { BENCH_PASSWORD } from '../generate/scaffold';
@@ -271,8 +273,20 @@ export async function ceilingDosing(sql: SqlRunner, manifest: Manifest, clients:
     await q('SELECT * FROM dosing_exceptions WHERE clinic_id = $1 AND service_user_id = $2 AND valid_until > $3', [clinicId, serviceUserId, new Date()]);
     return { person, seq: events.length };
   };
+  const stepsOf = new Map<string, DoseEvent[]>();
   const event = async (q: (t: string, p?: unknown[]) => Promise<any[]>, clinicId: string, doseId: string, seq: number, by: string, e: Record<string, unknown>, serviceUserId: string) => {
-    await q('INSERT INTO dose_events (clinic_id, dose_id, seq, event_type, event, occurred_at, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)', [clinicId, doseId, seq, e.type, JSON.stringify({ ...e, at: new Date().toISOString(), by }), new Date(), by]);
+    const ev = { ...e, at: new Date().toISOString(), by };
+    await q('INSERT INTO dose_events (clinic_id, dose_id, seq, event_type, event, occurred_at, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)', [clinicId, doseId, seq, e.type, JSON.stringify(ev), new Date(), by]);
+    // The reports' per-dose summary, upserted with every step as appendDoseEvent does (one statement).
+    const steps = [...(stepsOf.get(doseId) ?? []), ev as unknown as DoseEvent];
+    stepsOf.set(doseId, steps);
+    const f = doseReportFacts(steps);
+    await q(
+      `INSERT INTO dose_outcomes (clinic_id, dose_id, service_user_id, clinic_date, session_code, kind, outcome, adverse_events, naloxone_used, last_seq, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 'dose', $6, $7, $8, $9, $10)
+       ON CONFLICT (clinic_id, dose_id) DO UPDATE SET outcome = excluded.outcome, adverse_events = excluded.adverse_events, naloxone_used = excluded.naloxone_used, last_seq = excluded.last_seq, updated_at = excluded.updated_at`,
+      [clinicId, doseId, serviceUserId, slot.date, slot.code, f.outcome, f.adverseEvents, f.naloxoneUsed, seq, new Date()],
+    );
     await audit(q, clinicId, by, 'dose_event', `${doseId}/${seq}`, { type: e.type, serviceUserId, session: `${slot.date} ${slot.code}`, kind: 'dose' });
   };
   await resetStatements(pgUrl);

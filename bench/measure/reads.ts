@@ -8,7 +8,8 @@ import { summarise, type Summary } from './stats';
 /**
  * The screens that read the most, through the API, one request at a time (latency, not
  * throughput): the Today board (the session's dose list) of a clinic, a person's record (the four
- * requests the record page makes at once), a register page, the verification of a clinic's
+ * requests the record page makes at once), a register page (its latest entries, and its whole CSV
+ * export), the verification of a clinic's
  * register (every page's hash chain and balances, all the clinic's years), and the commissioners'
  * dashboard across every clinic.
  */
@@ -17,7 +18,10 @@ type Measured<T> = (Summary & T) | { error: string };
 export interface ReadResults {
   board: Measured<object>;
   record: Measured<object>;
-  registerPage: Measured<{ entries: number }>;
+  /** The register screen's request: the latest entries of a page (`returned` of the page's `pageEntries`). */
+  registerPage: Measured<{ returned: number; pageEntries: number }>;
+  /** The first clinic's whole page as CSV, streamed (`bytes` long). */
+  registerCsv: Measured<{ pageEntries: number; bytes: number }>;
   /** The clinic whose register holds closest to one year. */
   verifyClinicYear: Measured<{ registerEntries: number; years: number }>;
   /** The oldest clinic's whole register (every year it has). */
@@ -83,14 +87,34 @@ export async function measureReads(server: Server, manifest: Manifest, counts: {
       all.forEach((r, j) => ok(r, `record ${j}`));
     }),
   );
-  let pageEntries = 0;
+  // The register screen's own request: the latest entries (200 by default) of the clinic's page.
+  const registerPageEntries = new Map<string, number>();
+  let returned = 0;
   const registerPage = await guarded('register page', async () => ({
     ...(await sample(counts.register, async (i) => {
       const c = clinics[i % clinics.length]!;
       const body = ok(await nurses.get(c.clinicId)!.get(`/api/v1/clinics/${c.clinicId}/cd/items/${c.itemId}/register`), 'register page');
-      if (i === 0) pageEntries = JSON.stringify(body).split('"seq"').length - 1;
+      if (body.entries.length !== Math.min(200, body.item.entries) || body.page.last !== body.item.entries) throw new Error(`register page: ${body.entries.length} entries, last ${body.page.last}, page has ${body.item.entries}`);
+      registerPageEntries.set(c.clinicId, body.item.entries);
+      if (i === 0) returned = body.entries.length;
     })),
-    entries: pageEntries,
+    returned,
+    pageEntries: registerPageEntries.get(clinics[0]!.clinicId) ?? 0,
+  }));
+  // The whole page as CSV (the legal copy, streamed a batch at a time), of the first clinic's page (the longest).
+  let csvBytes = 0;
+  const c1 = clinics[0]!;
+  const registerCsv = await guarded('register CSV', async () => ({
+    ...(await sample(Math.min(counts.register, 5), async () => {
+      const res = await nurses.get(c1.clinicId)!.get(`/api/v1/clinics/${c1.clinicId}/cd/items/${c1.itemId}/register?format=csv`);
+      const csv = ok(res, 'register CSV') as string;
+      const lastLine = csv.slice(csv.lastIndexOf('\r\n', csv.length - 3) + 2);
+      const want = registerPageEntries.get(c1.clinicId);
+      if (want !== undefined && !lastLine.startsWith(`${want},`)) throw new Error(`register CSV ends with entry ${lastLine.split(',')[0]}, the page has ${want}`);
+      csvBytes = Buffer.byteLength(csv);
+    })),
+    pageEntries: registerPageEntries.get(c1.clinicId) ?? 0,
+    bytes: csvBytes,
   }));
   const verifyOf = async (k: number) => {
     const c = manifest.clinics[k]!;
@@ -114,5 +138,5 @@ export async function measureReads(server: Server, manifest: Manifest, counts: {
     })),
     clinics: manifest.clinics.length,
   }));
-  return { board, record, registerPage, verifyClinicYear, verifyOldestClinic, dashboard };
+  return { board, record, registerPage, registerCsv, verifyClinicYear, verifyOldestClinic, dashboard };
 }

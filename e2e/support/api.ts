@@ -44,6 +44,13 @@ export class ApiClient {
   patch = <T = any>(path: string, body: unknown) => this.call<T>('PATCH', path, body);
 }
 
+/** A new client signed in as `email`. */
+export async function signedInClient(base: string, email: string, password: string): Promise<ApiClient> {
+  const client = new ApiClient(base);
+  await client.signIn(email, password);
+  return client;
+}
+
 /**
  * A member of staff as a real clinic makes one: the administrator adds them with a temporary
  * password, and they sign in and choose their own (`password`). Returns how to sign in as them.

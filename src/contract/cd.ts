@@ -189,3 +189,39 @@ export const VerifyReport = z.object({
     }),
   ),
 });
+
+export const MAX_REGISTER_LIMIT = 1000;
+
+export const RegisterQuery = z
+  .object({
+    format: z.enum(['json', 'csv', 'html']).default('json').describe('json: a page of entries at a time; csv and html: every entry (of the dates asked for), the legal copy'),
+    limit: z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(MAX_REGISTER_LIMIT, `must be at most ${MAX_REGISTER_LIMIT}`)
+      .default(200)
+      .describe('JSON only: how many entries (the latest, or the latest before `before`)'),
+    before: z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be an entry number, 1 or more')
+      .max(2_147_483_647, 'is not an entry number')
+      .optional()
+      .describe('JSON only: entries numbered below this (pass the last answer\'s page.olderBefore for the next older page)'),
+    from: z.iso.date('must be a date, YYYY-MM-DD').optional().describe('Only entries that happened on or after this clinic date'),
+    to: z.iso.date('must be a date, YYYY-MM-DD').optional().describe('Only entries that happened on or before this clinic date'),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'must not be before from' });
+
+export const RegisterPageOut = z.object({
+  item: CdItemOut.describe('The page with its current balance and number of entries, whatever the filter'),
+  entries: z.array(CdEntryOut).describe('Oldest first'),
+  page: z.object({
+    limit: z.number().int(),
+    total: z.number().int().describe('Entries on the page (of the dates asked for, if any)'),
+    first: z.number().int().nullable().describe('Number of the first entry returned'),
+    last: z.number().int().nullable().describe('Number of the last entry returned'),
+    olderBefore: z.number().int().nullable().describe('Pass as `before` for the next older entries; null when there are none'),
+  }),
+});

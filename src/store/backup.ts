@@ -56,6 +56,7 @@ export const BACKUP_TABLES: TableSpec[] = [
   { table: 'handover_notes', key: [['clinic_id', 'uuid'], ['note_id', 'uuid']] },
   { table: 'doses', key: [['clinic_id', 'uuid'], ['dose_id', 'uuid']] },
   { table: 'dose_events', key: [['clinic_id', 'uuid'], ['dose_id', 'uuid'], ['seq', 'integer']] },
+  { table: 'dose_outcomes', key: [['clinic_id', 'uuid'], ['dose_id', 'uuid']] },
   { table: 'dosing_exceptions', key: [['clinic_id', 'uuid'], ['exception_id', 'uuid']] },
   { table: 'care_imports', key: [['clinic_id', 'uuid'], ['import_id', 'uuid']] },
   { table: 'care_records', key: [['clinic_id', 'uuid'], ['record_id', 'uuid'], ['version', 'integer']] },

@@ -34,26 +34,29 @@ export interface NewCareRecord {
   importId?: string | null;
 }
 
+/** The row of a new record's first version. */
+const firstVersion = (w: WriteContext, clinicId: string, r: NewCareRecord) => ({
+  clinicId,
+  recordId: uuidv7(),
+  version: 1,
+  serviceUserId: r.serviceUserId,
+  kind: r.kind,
+  effectiveDate: r.effectiveDate,
+  occurredAt: r.occurredAt ?? null,
+  data: r.data,
+  enteredInError: false,
+  reason: null,
+  source: r.importId ? 'import' : 'staff',
+  importId: r.importId ?? null,
+  recordedAt: w.now,
+  recordedBy: w.actor.staffId,
+});
+
 /** Record something new (version 1), audited in the same transaction. */
 export async function insertCareRecord<D>(w: WriteContext, clinicId: string, r: NewCareRecord): Promise<CareRecord<D>> {
   const [row] = await w.tx
     .insert(careRecords)
-    .values({
-      clinicId,
-      recordId: uuidv7(),
-      version: 1,
-      serviceUserId: r.serviceUserId,
-      kind: r.kind,
-      effectiveDate: r.effectiveDate,
-      occurredAt: r.occurredAt ?? null,
-      data: r.data,
-      enteredInError: false,
-      reason: null,
-      source: r.importId ? 'import' : 'staff',
-      importId: r.importId ?? null,
-      recordedAt: w.now,
-      recordedBy: w.actor.staffId,
-    })
+    .values(firstVersion(w, clinicId, r))
     .returning();
   await w.audit({ clinicId, action: 'create', entityType: r.kind, entityId: row!.recordId, details: { serviceUserId: r.serviceUserId, effectiveDate: r.effectiveDate, version: 1, ...(r.importId ? { importId: r.importId } : {}) } });
   return toRecord<D>(row!);
@@ -68,24 +71,7 @@ export async function insertCareRecords<D>(w: WriteContext, clinicId: string, rs
   for (let i = 0; i < rs.length; i += BULK_CHUNK) {
     const rows = await w.tx
       .insert(careRecords)
-      .values(
-        rs.slice(i, i + BULK_CHUNK).map((r) => ({
-          clinicId,
-          recordId: uuidv7(),
-          version: 1,
-          serviceUserId: r.serviceUserId,
-          kind: r.kind,
-          effectiveDate: r.effectiveDate,
-          occurredAt: r.occurredAt ?? null,
-          data: r.data,
-          enteredInError: false,
-          reason: null,
-          source: r.importId ? 'import' : 'staff',
-          importId: r.importId ?? null,
-          recordedAt: w.now,
-          recordedBy: w.actor.staffId,
-        })),
-      )
+      .values(rs.slice(i, i + BULK_CHUNK).map((r) => firstVersion(w, clinicId, r)))
       .returning();
     out.push(...rows.map((row) => toRecord<D>(row)));
   }

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, inArray, lte } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { DoseEvent } from '../domain/dosing/dose-record';
 import type { Orm } from './database';
+import { upsertDoseOutcome } from './dose-outcomes';
 import { doseEvents, doses, dosingExceptions, dosingSessionClosures, dosingSessions, handoverNotes } from './schema';
 import type { WriteContext } from './transaction';
 
@@ -121,7 +122,14 @@ export async function eventsOfDoses(orm: Orm, clinicId: string, doseIds: string[
   return map;
 }
 
-export async function appendDoseEvent(w: WriteContext, clinicId: string, dose: DoseRow, seq: number, event: DoseEvent): Promise<void> {
+/**
+ * Append step `seq` to the dose, and in the same transaction bring its dose_outcomes row (the
+ * reports' summary) up to date from all its steps: `earlier` are steps 1..seq−1 when the caller
+ * has them (every route does); otherwise they are read here.
+ */
+export async function appendDoseEvent(w: WriteContext, clinicId: string, dose: DoseRow, seq: number, event: DoseEvent, earlier?: readonly DoseEvent[]): Promise<void> {
+  const before = earlier ?? (await eventsOfDoses(w.tx, clinicId, [dose.doseId])).get(dose.doseId)!;
+  if (before.length !== seq - 1) throw new Error(`dose ${dose.doseId}: step ${seq} appended after ${before.length} step(s)`);
   await w.tx.insert(doseEvents).values({
     clinicId,
     doseId: dose.doseId,
@@ -132,6 +140,7 @@ export async function appendDoseEvent(w: WriteContext, clinicId: string, dose: D
     recordedAt: w.now,
     recordedBy: w.actor.staffId,
   });
+  await upsertDoseOutcome(w.tx, { ...dose, clinicId }, [...before, event], seq, w.now);
   await w.audit({
     clinicId,
     action: 'create',

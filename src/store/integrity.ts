@@ -1,6 +1,7 @@
 import { verifyPage } from '../domain/cd-register/page';
 import { allPages, pageName } from './cd-register';
 import type { Database } from './database';
+import { doseOutcomeMismatches } from './dose-outcomes';
 
 /**
  * Whole-database consistency checks, for a database after a crash or a backup after a restore.
@@ -12,6 +13,8 @@ import type { Database } from './database';
  *   its audit row;
  * - the dosing room: every dose step has its audit row (and every such audit row its step), every
  *   preparation has exactly its register supplies and every supply for a dose has its preparation;
+ *   every dose has its dose_outcomes row (the reports' summary), equal to what the domain computes
+ *   from its steps;
  * - append-only histories: versions and sequence numbers run 1, 2, 3… with no gap, and every
  *   versioned record has its first version.
  */
@@ -178,6 +181,21 @@ export async function checkIntegrity(db: Database): Promise<IntegrityReport> {
       (r) => `dose ${r.dose_id} (clinic ${r.clinic_id}) has no steps`,
     ),
   );
+
+  // The reports' per-dose summary (derived, migration 0010): present for every dose, and what the
+  // domain computes from the dose's steps.
+  if (await exists(db, 'dose_outcomes')) {
+    const started = performance.now();
+    let checked = 0;
+    let problemCount = 0;
+    const problems: string[] = [];
+    for await (const b of doseOutcomeMismatches(db.orm)) {
+      checked += b.checked;
+      problemCount += b.problems.length;
+      for (const p of b.problems) if (problems.length < PROBLEM_LIMIT) problems.push(`dose ${p.doseId} (clinic ${p.clinicId}) ${p.problem}`);
+    }
+    checks.push({ name: 'doses: every dose has its dose_outcomes row, equal to what its steps give', ok: problemCount === 0, checked, problems, problemCount, ms: Math.round(performance.now() - started) });
+  }
 
   // Append-only histories: versions without gaps, and every record has its first version.
   checks.push(await contiguous(db, 'service_user_versions', ['clinic_id', 'service_user_id'], 'version', 'service user'));

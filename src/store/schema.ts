@@ -387,6 +387,25 @@ export const doseEvents = pgTable(
   (t) => [primaryKey({ columns: [t.clinicId, t.doseId, t.seq] })],
 );
 
+/** Derived: one row per dose summarising its dose_events for the reports, updated in place (migration 0010). */
+export const doseOutcomes = pgTable(
+  'dose_outcomes',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    doseId: uuid('dose_id').notNull(),
+    serviceUserId: uuid('service_user_id').notNull(),
+    clinicDate: day('clinic_date').notNull(),
+    sessionCode: text('session_code').notNull(),
+    kind: text('kind').notNull(),
+    outcome: text('outcome').notNull(),
+    adverseEvents: text('adverse_events').array().notNull(),
+    naloxoneUsed: boolean('naloxone_used').notNull(),
+    lastSeq: integer('last_seq').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.doseId] })],
+);
+
 export const dosingExceptions = pgTable(
   'dosing_exceptions',
   {
@@ -522,6 +541,7 @@ export const schema = {
   handoverNotes,
   doses,
   doseEvents,
+  doseOutcomes,
   dosingExceptions,
   careImports,
   careRecords,

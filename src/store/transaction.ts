@@ -58,19 +58,7 @@ const auditRow = (now: Date, actor: Actor, entry: AuditEntry) => ({
 export const BULK_CHUNK = 500;
 
 async function insertAudit(tx: Orm, now: Date, actor: Actor, entry: AuditEntry): Promise<void> {
-  await tx.insert(auditEvents).values({
-    auditId: uuidv7(),
-    clinicId: entry.clinicId,
-    occurredAt: now,
-    staffId: actor.staffId,
-    action: entry.action,
-    entityType: entry.entityType,
-    entityId: entry.entityId ?? null,
-    ip: actor.ip,
-    userAgent: actor.userAgent,
-    requestId: actor.requestId,
-    details: entry.details ?? null,
-  });
+  await tx.insert(auditEvents).values(auditRow(now, actor, entry));
 }
 
 /**

@@ -36,6 +36,17 @@ export function setCsrfToken(token: string | null) {
   csrfToken = token;
 }
 
+/** A response's body (JSON when it says so, else text), or an ApiFailure when it is not a success. */
+export async function answerOf(res: Response): Promise<unknown> {
+  const text = await res.text();
+  const json = text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
+  if (!res.ok) {
+    const e = (json as { error?: { code: string; message: string; field?: string; problems?: { field: string; message: string }[]; refusals?: Refusal[] } }).error;
+    throw new ApiFailure(res.status, e?.code ?? 'http_error', e?.message ?? `${res.status} ${res.statusText}`, e?.field, e?.problems, e?.refusals);
+  }
+  return json;
+}
+
 export async function api<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const res = await fetch(path, {
     method,
@@ -47,12 +58,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
     },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
-  const text = await res.text();
-  const json = text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
-  if (!res.ok) {
-    const e = (json as { error?: { code: string; message: string; field?: string; problems?: { field: string; message: string }[]; refusals?: Refusal[] } }).error;
-    throw new ApiFailure(res.status, e?.code ?? 'http_error', e?.message ?? `${res.status} ${res.statusText}`, e?.field, e?.problems, e?.refusals);
-  }
+  const json = await answerOf(res);
   if (json && typeof json === 'object' && 'csrfToken' in json) setCsrfToken((json as { csrfToken: string }).csrfToken);
   return json as T;
 }

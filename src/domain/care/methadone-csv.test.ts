@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
-import { checkRows, dayKey, MAX_IMPORT_ROWS, normaliseStatus, parseCsvDate, parsePharmacyCsv, resolvePeople, STATUS_SPELLINGS, type ClinicDirectory } from './methadone-csv';
+import { parseImportDate } from '../imports/csv-table';
+import { checkRows, dayKey, MAX_IMPORT_ROWS, normaliseStatus, parsePharmacyCsv, resolvePeople, STATUS_SPELLINGS, type ClinicDirectory } from './methadone-csv';
 
 const TODAY = '2026-03-10';
 const A = '9990000018';
@@ -17,16 +18,16 @@ const problemsOf = (text: string) => parsePharmacyCsv(text, TODAY).rows.flatMap(
 
 describe('dates', () => {
   it('YYYY-MM-DD or DD/MM/YYYY, real, not after today', () => {
-    expect(parseCsvDate('2026-03-02', TODAY)).toEqual({ ok: true, date: '2026-03-02' });
-    expect(parseCsvDate('03/02/2026', TODAY)).toEqual({ ok: true, date: '2026-02-03' });
-    expect(parseCsvDate('3/2/2026', TODAY)).toEqual({ ok: true, date: '2026-02-03' });
-    expect(parseCsvDate('10/03/2026', TODAY)).toEqual({ ok: true, date: '2026-03-10' });
-    expect(parseCsvDate('11/03/2026', TODAY)).toEqual({ ok: false, message: 'is after today (2026-03-10)' });
-    expect(parseCsvDate('29/02/2026', TODAY)).toMatchObject({ ok: false, message: expect.stringMatching(/not a real date/) });
-    expect(parseCsvDate('29/02/2024', TODAY)).toEqual({ ok: true, date: '2024-02-29' });
-    expect(parseCsvDate('02/03/26', TODAY)).toMatchObject({ ok: false, message: 'must be a date as YYYY-MM-DD or DD/MM/YYYY' });
-    expect(parseCsvDate('2026-3-2', TODAY).ok).toBe(false);
-    expect(parseCsvDate('', TODAY)).toEqual({ ok: false, message: 'is required' });
+    expect(parseImportDate('2026-03-02', TODAY)).toEqual({ ok: true, date: '2026-03-02' });
+    expect(parseImportDate('03/02/2026', TODAY)).toEqual({ ok: true, date: '2026-02-03' });
+    expect(parseImportDate('3/2/2026', TODAY)).toEqual({ ok: true, date: '2026-02-03' });
+    expect(parseImportDate('10/03/2026', TODAY)).toEqual({ ok: true, date: '2026-03-10' });
+    expect(parseImportDate('11/03/2026', TODAY)).toEqual({ ok: false, message: 'is after today (2026-03-10)' });
+    expect(parseImportDate('29/02/2026', TODAY)).toMatchObject({ ok: false, message: expect.stringMatching(/not a real date/) });
+    expect(parseImportDate('29/02/2024', TODAY)).toEqual({ ok: true, date: '2024-02-29' });
+    expect(parseImportDate('02/03/26', TODAY)).toMatchObject({ ok: false, message: 'must be a date as YYYY-MM-DD or DD/MM/YYYY' });
+    expect(parseImportDate('2026-3-2', TODAY).ok).toBe(false);
+    expect(parseImportDate('', TODAY)).toEqual({ ok: false, message: 'is required' });
   });
 
   it('both forms of any real date read as the same day (property)', () => {
@@ -35,8 +36,8 @@ describe('dates', () => {
         const d = Temporal.PlainDate.from('2018-01-01').add({ days: n });
         const today = '2030-01-01';
         const uk = `${String(d.day).padStart(2, '0')}/${String(d.month).padStart(2, '0')}/${d.year}`;
-        expect(parseCsvDate(uk, today)).toEqual({ ok: true, date: d.toString() });
-        expect(parseCsvDate(d.toString(), today)).toEqual({ ok: true, date: d.toString() });
+        expect(parseImportDate(uk, today)).toEqual({ ok: true, date: d.toString() });
+        expect(parseImportDate(d.toString(), today)).toEqual({ ok: true, date: d.toString() });
       }),
     );
   });

@@ -1,5 +1,4 @@
-import { parse } from 'csv-parse/sync';
-import { Temporal } from 'temporal-polyfill';
+import { columnKey, parseCsvTable, parseImportDate, parseMg, type ImportProblem } from '../imports/csv-table';
 import { normaliseNhsNumber } from '../service-user/nhs-number';
 import { MethadoneCollectionData, type CollectionStatus, type MethadoneCollection } from './methadone';
 
@@ -21,7 +20,8 @@ import { MethadoneCollectionData, type CollectionStatus, type MethadoneCollectio
  *   pharmacy, notes  optional text
  *
  * Row numbers are the rows a spreadsheet shows: the header is row 1, and blank lines count (they
- * are skipped, not errors).
+ * are skipped, not errors). The file is read as every import reads its CSV (parseCsvTable in
+ * domain/imports/csv-table.ts), with a larger row limit.
  */
 
 export const CSV_COLUMNS = ['nhs_number', 'service_user_id', 'date', 'status', 'dose_mg', 'collected_mg', 'pharmacy', 'notes'] as const;
@@ -50,13 +50,8 @@ export const STATUS_SPELLINGS: Readonly<Record<string, CollectionStatus>> = {
   supervised_consumption: 'supervised',
 };
 
-export interface CsvProblem {
-  /** The row as a spreadsheet shows it (header = 1). */
-  row: number;
-  /** The column concerned (as named in the header), or "(file)" / "(row)" for the whole file or row. */
-  field: string;
-  message: string;
-}
+/** A problem with a row (header = row 1) and a column, or "(file)" / "(row)" for the whole file or row. */
+export type CsvProblem = ImportProblem;
 
 export interface CsvRow {
   row: number;
@@ -79,38 +74,10 @@ export interface ParsedCsv {
   fileProblems: CsvProblem[];
 }
 
-const key = (s: string) =>
-  s
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_-]+/g, '_');
-
 export function normaliseStatus(value: string): CollectionStatus | null {
-  return STATUS_SPELLINGS[key(value)] ?? null;
+  return STATUS_SPELLINGS[columnKey(value)] ?? null;
 }
 
-const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A due date as YYYY-MM-DD, or why it is not one. */
-export function parseCsvDate(value: string, today: string): { ok: true; date: string } | { ok: false; message: string } {
-  const v = value.trim();
-  if (v === '') return { ok: false, message: 'is required' };
-  const iso = ISO_DATE.exec(v);
-  const uk = UK_DATE.exec(v);
-  const parts = iso ? { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) } : uk ? { year: Number(uk[3]), month: Number(uk[2]), day: Number(uk[1]) } : null;
-  if (!parts) return { ok: false, message: 'must be a date as YYYY-MM-DD or DD/MM/YYYY' };
-  let date: string;
-  try {
-    date = Temporal.PlainDate.from(parts, { overflow: 'reject' }).toString();
-  } catch {
-    return { ok: false, message: `is not a real date (${v})` };
-  }
-  if (date > today) return { ok: false, message: `is after today (${today})` };
-  return { ok: true, date };
-}
-
-const MG = /^(\d+(?:\.\d+)?)\s*(?:mg)?$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FIELD_COLUMN: Record<string, CsvColumn> = { status: 'status', doseMg: 'dose_mg', collectedMg: 'collected_mg', pharmacy: 'pharmacy', notes: 'notes' };
 
@@ -131,7 +98,7 @@ function rowOf(row: number, values: Partial<Record<CsvColumn, string>>, today: s
   }
   if (!text('nhs_number') && !text('service_user_id')) problem('service_user_id' in values ? 'service_user_id' : 'nhs_number', "give the person's NHS number or service user id");
 
-  const parsedDate = parseCsvDate(text('date'), today);
+  const parsedDate = parseImportDate(text('date'), today);
   if (!parsedDate.ok) problem('date', parsedDate.message);
 
   const status = normaliseStatus(text('status'));
@@ -144,13 +111,9 @@ function rowOf(row: number, values: Partial<Record<CsvColumn, string>>, today: s
     );
   }
   const mg = (c: 'dose_mg' | 'collected_mg'): number | null | undefined => {
-    if (!text(c)) return null;
-    const m = MG.exec(text(c));
-    if (!m) {
-      problem(c, 'must be a number of mg, e.g. 60 or 62.5');
-      return undefined;
-    }
-    return Number(m[1]);
+    const n = parseMg(text(c));
+    if (n === undefined) problem(c, 'must be a number of mg, e.g. 60 or 62.5');
+    return n;
   };
   const doseMg = mg('dose_mg');
   const collectedMg = mg('collected_mg');
@@ -167,63 +130,17 @@ function rowOf(row: number, values: Partial<Record<CsvColumn, string>>, today: s
 
 /** Parse a pharmacy's CSV and check every row on its own. */
 export function parsePharmacyCsv(csv: string, today: string): ParsedCsv {
-  let records: { record: string[]; info: { records: number } }[];
-  try {
-    records = parse(csv, { bom: true, trim: true, skip_empty_lines: false, relax_column_count: true, relax_quotes: false, info: true }) as unknown as typeof records;
-  } catch (e) {
-    const err = e as { message?: string; lines?: number };
-    return { rowsTotal: 0, rows: [], fileProblems: [{ row: err.lines ?? 1, field: '(file)', message: `is not a valid CSV file: ${err.message ?? 'it could not be read'}` }] };
-  }
-  const blank = (r: string[]) => r.every((v) => v.trim() === '');
-  const headerAt = records.findIndex((r) => !blank(r.record));
-  if (headerAt < 0) return { rowsTotal: 0, rows: [], fileProblems: [{ row: 1, field: '(file)', message: 'is empty: it needs a header row naming the columns, then one row per collection' }] };
-
-  // The header: which column each position holds.
-  const header = records[headerAt]!;
-  const headerRow = header.info.records;
-  const fileProblems: CsvProblem[] = [];
-  const positions = new Map<CsvColumn, number>();
-  header.record.forEach((name, i) => {
-    if (name.trim() === '') return;
-    const column = key(name) as CsvColumn;
-    if (!(CSV_COLUMNS as readonly string[]).includes(column)) {
-      fileProblems.push({ row: headerRow, field: name.trim(), message: `is not a column this import knows; the columns are ${CSV_COLUMNS.join(', ')}` });
-    } else if (positions.has(column)) {
-      fileProblems.push({ row: headerRow, field: name.trim(), message: 'appears twice in the header row' });
-    } else positions.set(column, i);
+  const table = parseCsvTable(csv, CSV_COLUMNS, ['date', 'status'], 'collection', {
+    maxRows: MAX_IMPORT_ROWS,
+    checkHeader: (has) =>
+      has('nhs_number') || has('service_user_id') ? [] : [{ field: 'nhs_number', message: 'the header row needs an nhs_number or a service_user_id column to say whose each row is' }],
   });
-  if (!positions.has('nhs_number') && !positions.has('service_user_id')) {
-    fileProblems.push({ row: headerRow, field: 'nhs_number', message: 'the header row needs an nhs_number or a service_user_id column to say whose each row is' });
-  }
-  for (const required of ['date', 'status'] as const) {
-    if (!positions.has(required)) fileProblems.push({ row: headerRow, field: required, message: 'column is missing from the header row' });
-  }
-
-  const data = records.slice(headerAt + 1).filter((r) => !blank(r.record));
-  if (data.length === 0) fileProblems.push({ row: headerRow + 1, field: '(file)', message: 'has no rows under the header' });
-  if (data.length > MAX_IMPORT_ROWS) {
-    fileProblems.push({ row: data[MAX_IMPORT_ROWS]!.info.records, field: '(file)', message: `has more than ${MAX_IMPORT_ROWS.toLocaleString('en-GB')} rows; split it into smaller files` });
-  }
-  if (fileProblems.length > 0) return { rowsTotal: data.length, rows: [], fileProblems };
-
-  const width = header.record.length;
-  const rows = data.map(({ record, info }) => {
-    const values: Partial<Record<CsvColumn, string>> = {};
-    for (const [column, i] of positions) values[column] = record[i] ?? '';
-    const row = rowOf(info.records, values, today);
-    if (record.length > width) {
-      row.problems.unshift({ row: info.records, field: '(row)', message: `has ${record.length} values but the header has ${width} columns` });
-      row.data = null;
-    }
-    record.forEach((v, i) => {
-      if (i < width && header.record[i]!.trim() === '' && v.trim() !== '') {
-        row.problems.push({ row: info.records, field: `(column ${i + 1})`, message: 'has a value under a column with no name in the header row' });
-        row.data = null;
-      }
-    });
-    return row;
+  const rows = table.rows.map((t) => {
+    const row = rowOf(t.row, t.values, today);
+    // The row's shape (more values than columns, a value under an unnamed column) comes first.
+    return t.problems.length === 0 ? row : { ...row, data: null, problems: [...t.problems, ...row.problems] };
   });
-  return { rowsTotal: data.length, rows, fileProblems: [] };
+  return { rowsTotal: table.rowsTotal, rows, fileProblems: table.fileProblems };
 }
 
 /** Who is who at the clinic, for matching rows to people. */

@@ -65,9 +65,8 @@ export function ageBand(dateOfBirth: string, on: string): string {
 
 // ---------------------------------------------------------------------------------------------
 
-export interface ResearchPersonInput {
-  serviceUserId: string;
-  dateOfBirth: string;
+/** An episode's milestones, in clinic dates (null: not happened yet). */
+export interface EpisodeMilestones {
   referredOn: string;
   triagedOn: string | null;
   eligibilityDecidedOn: string | null;
@@ -75,6 +74,11 @@ export interface ResearchPersonInput {
   treatmentStartedOn: string | null;
   dischargedOn: string | null;
   dischargeReason: DischargeReason | null;
+}
+
+export interface ResearchPersonInput extends EpisodeMilestones {
+  serviceUserId: string;
+  dateOfBirth: string;
   doses: { clinicDate: string; kind: 'dose' | 'top_up'; status: DoseStatus }[];
   toxicology: CareRecord<ToxicologyRecordData>[];
   outcomeProfiles: { date: string; profile: OutcomeProfile }[];
@@ -115,16 +119,9 @@ export interface ResearchTop {
   acuteHousingProblem: boolean | null;
 }
 
-export interface ResearchPerson {
+export interface ResearchPerson extends EpisodeMilestones {
   pseudonym: string;
   ageBandAtReferral: string;
-  referredOn: string;
-  triagedOn: string | null;
-  eligibilityDecidedOn: string | null;
-  eligible: boolean | null;
-  treatmentStartedOn: string | null;
-  dischargedOn: string | null;
-  dischargeReason: DischargeReason | null;
   /** Intervals in days from referral (null when it has not happened by the end of the extract). */
   daysToTriage: number | null;
   daysToTreatment: number | null;

@@ -2,8 +2,8 @@ import { parse } from 'csv-parse/sync';
 import { Temporal } from 'temporal-polyfill';
 
 /**
- * The shared reading of an import CSV (service users, prescriptions), as the pharmacy import reads
- * its file (domain/care/methadone-csv.ts): a header row naming the columns (any case; spaces or
+ * The shared reading of an import CSV (service users, prescriptions, and the pharmacy's methadone
+ * log in domain/care/methadone-csv.ts): a header row naming the columns (any case; spaces or
  * hyphens count as underscores), then one row per item. Row numbers are the rows a spreadsheet
  * shows: the header is row 1 and blank lines count (they are skipped, not errors).
  */
@@ -38,8 +38,19 @@ export const columnKey = (s: string) =>
     .toLowerCase()
     .replace(/[\s_-]+/g, '_');
 
+export interface CsvTableOptions<C extends string> {
+  /** The most data rows a file may have (default MAX_IMPORT_ROWS). */
+  maxRows?: number;
+  /**
+   * A further rule on which columns the header must have (e.g. one of two), checked after unknown
+   * and repeated columns and before the required ones; each problem is named at the header row.
+   */
+  checkHeader?: (has: (column: C) => boolean) => { field: string; message: string }[];
+}
+
 /** Read a CSV into rows of named values; unknown, repeated or missing required columns refuse the file. */
-export function parseCsvTable<C extends string>(csv: string, columns: readonly C[], required: readonly C[], item: string): ParsedTable<C> {
+export function parseCsvTable<C extends string>(csv: string, columns: readonly C[], required: readonly C[], item: string, options: CsvTableOptions<C> = {}): ParsedTable<C> {
+  const maxRows = options.maxRows ?? MAX_IMPORT_ROWS;
   let records: { record: string[]; info: { records: number } }[];
   try {
     records = parse(csv, { bom: true, trim: true, skip_empty_lines: false, relax_column_count: true, relax_quotes: false, info: true }) as unknown as typeof records;
@@ -63,11 +74,12 @@ export function parseCsvTable<C extends string>(csv: string, columns: readonly C
       fileProblems.push({ row: headerRow, field: name.trim(), message: 'appears twice in the header row' });
     } else positions.set(column, i);
   });
+  for (const p of options.checkHeader?.((c) => positions.has(c)) ?? []) fileProblems.push({ row: headerRow, ...p });
   for (const c of required) if (!positions.has(c)) fileProblems.push({ row: headerRow, field: c, message: 'column is missing from the header row' });
   const data = records.slice(headerAt + 1).filter((r) => !blank(r.record));
   if (data.length === 0) fileProblems.push({ row: headerRow + 1, field: '(file)', message: 'has no rows under the header' });
-  if (data.length > MAX_IMPORT_ROWS) {
-    fileProblems.push({ row: data[MAX_IMPORT_ROWS]!.info.records, field: '(file)', message: `has more than ${MAX_IMPORT_ROWS.toLocaleString('en-GB')} rows; split it into smaller files` });
+  if (data.length > maxRows) {
+    fileProblems.push({ row: data[maxRows]!.info.records, field: '(file)', message: `has more than ${maxRows.toLocaleString('en-GB')} rows; split it into smaller files` });
   }
   if (fileProblems.length > 0) return { rowsTotal: data.length, rows: [], fileProblems };
   const width = header.record.length;
@@ -89,19 +101,25 @@ export function parseCsvTable<C extends string>(csv: string, columns: readonly C
 const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** A date written YYYY-MM-DD or DD/MM/YYYY (as UK records write it; never MM/DD/YYYY), as YYYY-MM-DD. */
-export function parseImportDate(value: string): { ok: true; date: string } | { ok: false; message: string } {
+/**
+ * A date written YYYY-MM-DD or DD/MM/YYYY (as UK records write it; never MM/DD/YYYY), as YYYY-MM-DD.
+ * With `today` (YYYY-MM-DD), a later date is refused too.
+ */
+export function parseImportDate(value: string, today?: string): { ok: true; date: string } | { ok: false; message: string } {
   const v = value.trim();
   if (v === '') return { ok: false, message: 'is required' };
   const iso = ISO_DATE.exec(v);
   const uk = UK_DATE.exec(v);
   const parts = iso ? { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) } : uk ? { year: Number(uk[3]), month: Number(uk[2]), day: Number(uk[1]) } : null;
   if (!parts) return { ok: false, message: 'must be a date as YYYY-MM-DD or DD/MM/YYYY' };
+  let date: string;
   try {
-    return { ok: true, date: Temporal.PlainDate.from(parts, { overflow: 'reject' }).toString() };
+    date = Temporal.PlainDate.from(parts, { overflow: 'reject' }).toString();
   } catch {
     return { ok: false, message: `is not a real date (${v})` };
   }
+  if (today !== undefined && date > today) return { ok: false, message: `is after today (${today})` };
+  return { ok: true, date };
 }
 
 const YES = new Set(['yes', 'y', 'true', '1']);

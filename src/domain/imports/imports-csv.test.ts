@@ -27,6 +27,18 @@ describe('dates and yes/no in import files', () => {
     expect(['no', 'N', 'false', '0', ''].map(parseYesNo)).toEqual([false, false, false, false, false]);
     expect(parseYesNo('maybe')).toBeNull();
   });
+  it('an import may set its own row limit and a rule on the header, checked before the required columns', () => {
+    const oneOf = { maxRows: 2, checkHeader: (has: (c: 'a' | 'b' | 'c') => boolean) => (has('a') || has('b') ? [] : [{ field: 'a', message: 'needs a or b' }]) };
+    expect(parseCsvTable('a,c\n1,2\n3,4\n', ['a', 'b', 'c'], ['c'], 'thing', oneOf).fileProblems).toEqual([]);
+    expect(parseCsvTable('a,c\n1,2\n3,4\n5,6\n', ['a', 'b', 'c'], ['c'], 'thing', oneOf).fileProblems).toEqual([{ row: 4, field: '(file)', message: 'has more than 2 rows; split it into smaller files' }]);
+    expect(parseCsvTable('x\n1\n', ['a', 'b', 'c'], ['c'], 'thing', oneOf).fileProblems.map((p) => [p.row, p.field])).toEqual([
+      [1, 'x'],
+      [1, 'a'],
+      [1, 'c'],
+    ]);
+    expect(parseImportDate('2026-03-11', '2026-03-10')).toEqual({ ok: false, message: 'is after today (2026-03-10)' });
+    expect(parseImportDate('2026-03-11')).toEqual({ ok: true, date: '2026-03-11' });
+  });
   it('never throws on arbitrary text, and every problem names a row at or after the header', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (csv) => {

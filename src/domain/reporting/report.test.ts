@@ -5,7 +5,7 @@ import type { CareRecord, CareRecordKind } from '../care/care-record';
 import type { OutcomeProfile, TopStage } from '../care/outcome-profile';
 import type { ToxicologyRecordData } from '../care/toxicology';
 import type { DoseEvent } from '../dosing/dose-record';
-import { adverseEvents, attendance, buildReport, retentionCurve, placesUsed, referrals, retention, topChange, toxicologyByMonth, type DoseFacts, type EpisodeFacts, type ReportInput } from './report';
+import { adverseEvents, attendance, buildReport, doseCounts, retentionCurve, placesUsed, referrals, retention, topChange, toxicologyByMonth, type DoseFacts, type EpisodeFacts, type ReportInput } from './report';
 
 /*
  * A small fixed synthetic clinic; every expected number below was worked out by hand.
@@ -99,11 +99,11 @@ describe('dashboard figures on the fixed synthetic data set (hand-computed)', ()
   });
 
   it('attendance per session: given, refused, missed, not given (top-ups and other dates left out)', () => {
-    expect(Object.fromEntries(attendance(doses, from, to))).toEqual({ AM: { given: 2, refused: 1, missed: 1, not_given: 0 }, PM: { given: 1, refused: 0, missed: 0, not_given: 1 } });
+    expect(Object.fromEntries(attendance(doseCounts(doses, from, to)))).toEqual({ AM: { given: 2, refused: 1, missed: 1, not_given: 0 }, PM: { given: 1, refused: 0, missed: 0, not_given: 1 } });
   });
 
   it('adverse events and naloxone use from the observation events', () => {
-    expect(adverseEvents(doses, from, to)).toEqual({ overdose: 1, naloxone_given: 1, ambulance_called: 1, injection_site_problem: 0, other: 0, naloxone_used: 1 });
+    expect(adverseEvents(doseCounts(doses, from, to))).toEqual({ overdose: 1, naloxone_given: 1, ambulance_called: 1, injection_site_problem: 0, other: 0, naloxone_used: 1 });
   });
 
   it('street heroin in toxicology by month: people tested and people positive', () => {
@@ -126,7 +126,7 @@ describe('dashboard figures on the fixed synthetic data set (hand-computed)', ()
 });
 
 describe('buildReport', () => {
-  const input: ReportInput = { from, to, places: 15, threshold: 3, monitoring, episodes, doses, toxicology, outcomes };
+  const input: ReportInput = { from, to, places: 15, threshold: 3, monitoring, episodes, doses: doseCounts(doses, from, to), toxicology, outcomes };
 
   it('suppresses every small count and what could reveal it (threshold 3)', () => {
     const r = buildReport(input);

@@ -25,12 +25,27 @@ export interface EpisodeFacts {
   dischargeReason: DischargeReason | null;
 }
 
+/** A dose (or top-up) with all its steps: what doseReportFacts summarises. */
 export interface DoseFacts {
   serviceUserId: string;
   clinicDate: string;
   sessionCode: string;
   kind: string;
   events: readonly DoseEvent[];
+}
+
+export type AdverseCounts = Record<AdverseEvent | 'naloxone_used', number>;
+
+/**
+ * The doses of a period, counted: what the dashboard needs of them. The store aggregates these
+ * from dose_outcomes in SQL (aggregateDoseOutcomes); doseCounts computes the same from doses with
+ * their steps.
+ */
+export interface DoseCounts {
+  /** Scheduled doses (kind 'dose', not top-ups) per session code and outcome; a session with no dose has no entry. */
+  attendance: ReadonlyMap<string, Readonly<Record<DoseOutcome, number>>>;
+  /** Doses and top-ups with each adverse event recorded at observation, and with naloxone used. */
+  adverse: Readonly<AdverseCounts>;
 }
 
 export interface ReportInput {
@@ -41,7 +56,8 @@ export interface ReportInput {
   threshold: number;
   monitoring: Pick<MonitoringSettings, 'streetHeroinMarkers'>;
   episodes: readonly EpisodeFacts[];
-  doses: readonly DoseFacts[];
+  /** The doses in the period (from–to), counted. */
+  doses: DoseCounts;
   toxicology: readonly CareRecord<ToxicologyRecordData>[];
   outcomes: readonly CareRecord<OutcomeProfile>[];
 }
@@ -110,36 +126,82 @@ export function doseOutcome(events: readonly DoseEvent[]): DoseOutcome {
   return 'not_given';
 }
 
-/** Scheduled doses (not top-ups) in the period, per session: given, refused, missed, not given (withheld, prepared and not given, or no outcome). */
-export function attendance(doses: readonly DoseFacts[], from: string, to: string) {
-  const rows = new Map<string, Record<DoseOutcome, number>>();
-  for (const d of doses) {
-    if (d.kind !== 'dose' || !inPeriod(d.clinicDate, from, to)) continue;
-    const row = rows.get(d.sessionCode) ?? { given: 0, refused: 0, missed: 0, not_given: 0 };
-    row[doseOutcome(d.events)] += 1;
-    rows.set(d.sessionCode, row);
-  }
-  return new Map([...rows.entries()].sort(([a], [b]) => a.localeCompare(b)));
-}
-
 export const ADVERSE_EVENTS: readonly AdverseEvent[] = ['overdose', 'naloxone_given', 'ambulance_called', 'injection_site_problem', 'other'];
 
-/** Doses (and top-ups) in the period with each adverse event recorded at observation, and with naloxone given. */
-export function adverseEvents(doses: readonly DoseFacts[], from: string, to: string) {
-  const counts: Record<AdverseEvent | 'naloxone_used', number> = { overdose: 0, naloxone_given: 0, ambulance_called: 0, injection_site_problem: 0, other: 0, naloxone_used: 0 };
-  for (const d of doses) {
-    if (!inPeriod(d.clinicDate, from, to)) continue;
-    const seen = new Set<AdverseEvent>();
-    let naloxone = false;
-    for (const e of d.events) {
-      if (e.type !== 'observed') continue;
-      e.adverseEvents.forEach((a) => seen.add(a));
-      if ((e.naloxoneMg ?? 0) > 0 || e.adverseEvents.includes('naloxone_given')) naloxone = true;
-    }
-    seen.forEach((a) => (counts[a] += 1));
-    if (naloxone) counts.naloxone_used += 1;
+/** What the dashboard needs of one dose: stored per dose in dose_outcomes, kept up to date with every step. */
+export interface DoseReportFacts {
+  outcome: DoseOutcome;
+  /** The distinct adverse events recorded at observation, in byte (code unit) order. */
+  adverseEvents: AdverseEvent[];
+  /** Naloxone given after it (an amount recorded, or 'naloxone_given' among the adverse events). */
+  naloxoneUsed: boolean;
+}
+
+export function doseReportFacts(events: readonly DoseEvent[]): DoseReportFacts {
+  const seen = new Set<AdverseEvent>();
+  let naloxoneUsed = false;
+  for (const e of events) {
+    if (e.type !== 'observed') continue;
+    e.adverseEvents.forEach((a) => seen.add(a));
+    if ((e.naloxoneMg ?? 0) > 0 || e.adverseEvents.includes('naloxone_given')) naloxoneUsed = true;
   }
-  return counts;
+  return { outcome: doseOutcome(events), adverseEvents: [...seen].sort(), naloxoneUsed };
+}
+
+const noAdverse = (): AdverseCounts => ({ overdose: 0, naloxone_given: 0, ambulance_called: 0, injection_site_problem: 0, other: 0, naloxone_used: 0 });
+const noOutcomes = (): Record<DoseOutcome, number> => ({ given: 0, refused: 0, missed: 0, not_given: 0 });
+
+/** A group of `doses` doses with the same facts (one dose, or a row of the store's GROUP BY). */
+export interface DoseFactsGroup extends DoseReportFacts {
+  sessionCode: string;
+  kind: string;
+  doses: number;
+}
+
+/** Counts groups of doses (already limited to the period) into DoseCounts. */
+export function tallyDoses(groups: Iterable<DoseFactsGroup>): DoseCounts {
+  const attendance = new Map<string, Record<DoseOutcome, number>>();
+  const adverse = noAdverse();
+  for (const g of groups) {
+    if (g.kind === 'dose') {
+      const row = attendance.get(g.sessionCode) ?? noOutcomes();
+      row[g.outcome] += g.doses;
+      attendance.set(g.sessionCode, row);
+    }
+    for (const a of g.adverseEvents) adverse[a] += g.doses;
+    if (g.naloxoneUsed) adverse.naloxone_used += g.doses;
+  }
+  return { attendance, adverse };
+}
+
+/** The doses (with their steps) dated in the period, counted: what the store's aggregation of dose_outcomes gives. */
+export function doseCounts(doses: readonly DoseFacts[], from: string, to: string): DoseCounts {
+  return tallyDoses(doses.filter((d) => inPeriod(d.clinicDate, from, to)).map((d) => ({ sessionCode: d.sessionCode, kind: d.kind, doses: 1, ...doseReportFacts(d.events) })));
+}
+
+/** Several clinics' counts added up. */
+export function addDoseCounts(counts: readonly DoseCounts[]): DoseCounts {
+  const attendance = new Map<string, Record<DoseOutcome, number>>();
+  const adverse = noAdverse();
+  for (const c of counts) {
+    for (const [session, row] of c.attendance) {
+      const sum = attendance.get(session) ?? noOutcomes();
+      for (const o of DOSE_OUTCOMES) sum[o] += row[o];
+      attendance.set(session, sum);
+    }
+    for (const k of Object.keys(adverse) as (keyof AdverseCounts)[]) adverse[k] += c.adverse[k];
+  }
+  return { attendance, adverse };
+}
+
+/** Scheduled doses (not top-ups) per session: given, refused, missed, not given (withheld, prepared and not given, or no outcome); sessions in order. */
+export function attendance(counts: DoseCounts) {
+  return new Map([...counts.attendance.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Doses (and top-ups) with each adverse event recorded at observation, and with naloxone given. */
+export function adverseEvents(counts: DoseCounts): AdverseCounts {
+  return { ...counts.adverse };
 }
 
 /** The months (YYYY-MM) a period touches. */
@@ -260,11 +322,11 @@ export function buildReport(input: ReportInput): Report {
   const retTable = suppress({ rows: ['Started treatment'], columns: ['Still in treatment', 'Left: planned or transfer', 'Left: other reasons'], cells: [[ret.status.stillInTreatment, ret.status.dischargedPlanned, ret.status.dischargedOther]] }, t);
   const curve = retentionCurve(ret.steps, ret.durations, t);
 
-  const att = attendance(input.doses, from, to);
+  const att = attendance(input.doses);
   const sessions = [...att.keys()];
   const attTable = suppress({ rows: sessions, columns: ['Given', 'Refused', 'Missed', 'Not given'], cells: sessions.map((s) => DOSE_OUTCOMES.map((o) => att.get(s)![o])) }, t);
 
-  const adverse = adverseEvents(input.doses, from, to);
+  const adverse = adverseEvents(input.doses);
   const tox = toxicologyByMonth(input.toxicology, input.monitoring, from, to);
   const top = topChange(input.outcomes, from, to);
 
@@ -301,7 +363,7 @@ export function combineInputs(inputs: readonly ReportInput[], base: Pick<ReportI
     ...base,
     places: inputs.reduce((s, i) => s + i.places, 0),
     episodes: inputs.flatMap((i) => i.episodes),
-    doses: inputs.flatMap((i) => i.doses),
+    doses: addDoseCounts(inputs.map((i) => i.doses)),
     toxicology: inputs.flatMap((i) => i.toxicology),
     outcomes: inputs.flatMap((i) => i.outcomes),
   };

@@ -17,6 +17,7 @@ import { idParam } from '../clinical/output';
 import { lockPerson, type PersonState } from '../clinical/person';
 import { badRequest, conflict, invalid, notFound, refused } from '../errors';
 import { sendWrite } from '../write';
+import { recordOut } from './record-out';
 
 /**
  * The routes every kind of care record has, built from one description of the kind:
@@ -63,24 +64,6 @@ const CorrectionRequest = z.object({
   occurredAt: Timestamp.optional(),
   data: z.record(z.string(), z.unknown()).optional().describe("The corrected record (every field, as when recording it); required unless enteredInError"),
 });
-
-function recordOut<S extends z.ZodObject>(data: S) {
-  return z.object({
-    recordId: z.string(),
-    version: z.number().int(),
-    serviceUserId: z.string(),
-    kind: z.string(),
-    effectiveDate: z.string(),
-    occurredAt: z.string().nullable(),
-    data: data.loose(),
-    enteredInError: z.boolean(),
-    reason: z.string().nullable(),
-    source: z.enum(['staff', 'import']),
-    importId: z.string().nullable(),
-    recordedAt: z.string(),
-    recordedBy: z.string().nullable(),
-  });
-}
 
 /** When a record is about: both default from now; neither may be in the future. */
 export function whenOf(

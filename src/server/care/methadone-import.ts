@@ -1,18 +1,15 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ClinicParams, ErrorResponse, errors } from '../../contract/common';
-import { checkRows, dayKey, MAX_IMPORT_ROWS, parsePharmacyCsv, resolvePeople, type CheckedImport, type ClinicDirectory, type CsvProblem, type ParsedCsv } from '../../domain/care/methadone-csv';
-import { clinicDate } from '../../domain/time/clinic-time';
+import { ClinicParams, errors } from '../../contract/common';
+import { checkRows, dayKey, MAX_IMPORT_ROWS, parsePharmacyCsv, resolvePeople, type CheckedImport, type ClinicDirectory, type ParsedCsv } from '../../domain/care/methadone-csv';
 import { clinicCareRecords, insertCareImport, insertCareRecords, listCareImports } from '../../store/care-records';
 import type { Orm } from '../../store/database';
 import { listServiceUsers, lockServiceUser } from '../../store/service-users';
 import { auditRead } from '../../store/transaction';
-import { readStoredClinicSettings } from '../../domain/clinic/clinic-settings';
-import { currentSettings } from '../../store/clinics';
 import type { App, AppContext } from '../context';
 import { clinicIdOf } from '../clinic-output';
-import { badRequest } from '../errors';
+import { clinicToday } from '../clinical/person';
 import { sendWrite } from '../write';
+import { fileHash, ImportRefused, importOutFields, importReportFields, importRequestFields, importResponses, MAX_CSV_BYTES, newestImportFirst, pastImportOut, refusal, reportFields } from '../imports/import-report';
 
 /**
  * Importing a community pharmacy's methadone collection log (CSV; the format is described in
@@ -31,58 +28,12 @@ import { sendWrite } from '../write';
  * order, so two imports cannot deadlock) so that nobody records the same day meanwhile.
  */
 
-export const MAX_CSV_BYTES = 2 * 1024 * 1024;
+const ImportRequest = z.object(importRequestFields);
 
-const IMPORT_MODES = ['all_or_nothing', 'valid_rows_only'] as const;
-
-const ImportRequest = z.object({
-  fileName: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').optional(),
-  csv: z.string().min(1, 'must not be empty').max(MAX_CSV_BYTES, 'must be at most 2 MiB; split the file').describe('The whole CSV file as text (UTF-8; a byte-order mark is allowed)'),
-  mode: z.enum(IMPORT_MODES, 'must be all_or_nothing or valid_rows_only').describe('all_or_nothing: any problem refuses the whole file; valid_rows_only: import the valid rows, report the rest'),
-  dryRun: z.boolean().default(false).describe('Check and report only; write nothing'),
-});
-
-const Problem = z.object({
-  row: z.number().int().describe('The row as a spreadsheet shows it (header = 1)'),
-  field: z.string().describe('The column, or (file) / (row)'),
-  message: z.string(),
-});
-
-const ImportReport = z.object({
-  importId: z.string().nullable().describe('Null for a dry run or a refused import'),
-  dryRun: z.boolean(),
-  mode: z.enum(IMPORT_MODES),
-  outcome: z.enum(['imported', 'refused', 'would_import', 'would_be_refused']),
-  fileName: z.string().nullable(),
-  sha256: z.string(),
-  rowsTotal: z.number().int().describe('Data rows in the file (blank lines not counted)'),
-  rowsValid: z.number().int(),
-  rowsRejected: z.number().int(),
-  rowsImported: z.number().int(),
-  rejected: z.array(Problem).describe('Every problem found, by row; a row may have several'),
-  recordIds: z.array(z.string()).describe('The collections written'),
-});
+const ImportReport = z.object({ ...importReportFields, recordIds: z.array(z.string()).describe('The collections written') });
 type ImportReport = z.infer<typeof ImportReport>;
 
-const RefusedImport = ErrorResponse.extend({ report: ImportReport }).describe('Nothing was written: the file, or (all_or_nothing) a row, has problems; the report lists them all');
-
-const ImportOut = z.object({
-  importId: z.string(),
-  fileName: z.string().nullable(),
-  sha256: z.string(),
-  mode: z.string(),
-  rowsTotal: z.number().int(),
-  rowsImported: z.number().int(),
-  rejected: z.array(Problem),
-  importedAt: z.string(),
-  importedBy: z.string().nullable(),
-});
-
-class ImportRefused extends Error {
-  constructor(readonly report: ImportReport) {
-    super('import refused');
-  }
-}
+const ImportOut = z.object(importOutFields);
 
 async function directory(orm: Orm, clinicId: string): Promise<ClinicDirectory> {
   const byNhsNumber = new Map<string, string[]>();
@@ -110,38 +61,9 @@ async function assess(orm: Orm, clinicId: string, parsed: ParsedCsv, lock: boole
   return checkRows(rows, recorded);
 }
 
-function report(
-  body: { fileName?: string | undefined; mode: ImportReport['mode']; dryRun: boolean },
-  sha256: string,
-  parsed: ParsedCsv,
-  checked: CheckedImport | null,
-): ImportReport {
-  const rejected: CsvProblem[] = checked ? checked.rejected : parsed.fileProblems;
-  const rowsValid = checked ? checked.valid.length : 0;
-  const refused = !checked || (body.mode === 'all_or_nothing' && checked.rowsRejected > 0);
-  return {
-    importId: null,
-    dryRun: body.dryRun,
-    mode: body.mode,
-    outcome: body.dryRun ? (refused ? 'would_be_refused' : 'would_import') : refused ? 'refused' : 'imported',
-    fileName: body.fileName ?? null,
-    sha256,
-    rowsTotal: parsed.rowsTotal,
-    rowsValid,
-    rowsRejected: checked ? checked.rowsRejected : parsed.rowsTotal,
-    rowsImported: 0,
-    rejected,
-    recordIds: [],
-  };
-}
-
-function refusal(r: ImportReport, fileLevel: boolean) {
-  const code = fileLevel ? 'import_file_invalid' : 'import_has_errors';
-  const message = fileLevel
-    ? `The file cannot be imported: ${r.rejected.map((p) => `${p.field} ${p.message}`).join('; ')}. Nothing was imported.`
-    : `${r.rowsRejected} of ${r.rowsTotal} row(s) have problems, so nothing was imported (all or nothing): correct the file, or import the valid rows only.`;
-  const problems = r.rejected.map((p) => ({ field: `row ${p.row}: ${p.field}`, message: p.message }));
-  return { error: { code, message, field: problems[0]?.field ?? 'csv', problems }, report: r };
+function report(body: Parameters<typeof reportFields>[0], sha256: string, parsed: ParsedCsv, checked: CheckedImport | null): ImportReport {
+  const counts = checked ? { rowsValid: checked.valid.length, rowsRejected: checked.rowsRejected, rejected: checked.rejected } : { fileProblems: parsed.fileProblems };
+  return { ...reportFields(body, sha256, parsed.rowsTotal, counts), recordIds: [] };
 }
 
 export function registerMethadoneImport(app: App, ctx: AppContext) {
@@ -156,16 +78,14 @@ export function registerMethadoneImport(app: App, ctx: AppContext) {
         tags: ['methadone'],
         params: ClinicParams,
         body: ImportRequest,
-        response: { 200: ImportReport.describe('Dry run: what an import would do; nothing written'), 201: ImportReport, 422: RefusedImport, ...errors(400, 401, 403, 404, 409) },
+        response: importResponses(ImportReport),
       },
     },
     async (req, reply) => {
       const clinicId = clinicIdOf(req);
       const body = req.body;
-      if (Buffer.byteLength(body.csv, 'utf8') > MAX_CSV_BYTES) throw badRequest('csv', 'must be at most 2 MiB; split the file');
-      const sha256 = createHash('sha256').update(body.csv, 'utf8').digest('hex');
-      const settings = readStoredClinicSettings((await currentSettings(ctx.db.orm, clinicId))!.settings);
-      const today = clinicDate(ctx.clock.now(), settings.timeZone).toString();
+      const sha256 = fileHash(body.csv);
+      const today = await clinicToday(ctx.db.orm, clinicId, ctx.clock.now());
       const parsed = parsePharmacyCsv(body.csv, today);
 
       if (body.dryRun) {
@@ -223,21 +143,7 @@ export function registerMethadoneImport(app: App, ctx: AppContext) {
       const clinicId = clinicIdOf(req);
       const rows = await listCareImports(ctx.db.orm, clinicId, 'methadone_collection');
       await auditRead(ctx.db, ctx.clock, req.actor, { clinicId, entityType: 'methadone_collection_imports' });
-      return {
-        imports: rows
-          .sort((a, b) => b.importedAt.getTime() - a.importedAt.getTime() || b.importId.localeCompare(a.importId))
-          .map((i) => ({
-          importId: i.importId,
-          fileName: i.fileName,
-          sha256: i.sha256,
-          mode: i.mode,
-          rowsTotal: i.rowsTotal,
-          rowsImported: i.rowsImported,
-          rejected: i.rejected as CsvProblem[],
-          importedAt: i.importedAt.toISOString(),
-          importedBy: i.importedBy,
-        })),
-      };
+      return { imports: rows.sort(newestImportFirst).map(pastImportOut) };
     },
   );
 }

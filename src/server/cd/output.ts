@@ -1,10 +1,11 @@
 import type { Entry } from '../../domain/cd-register/page';
 import { ENTRY_KIND_LABELS } from '../../domain/cd-register/entries';
 import { formatClinicTime, clinicDate } from '../../domain/time/clinic-time';
-import { Temporal } from 'temporal-polyfill';
+import type { Temporal } from 'temporal-polyfill';
 import { inArray } from 'drizzle-orm';
 import type { Orm } from '../../store/database';
 import { staff } from '../../store/schema';
+import { clinicStamp } from './clinic-stamp';
 import type { CdItem } from '../../store/cd-register';
 import { pageName } from '../../store/cd-register';
 
@@ -75,15 +76,22 @@ function csvCell(value: string | number | null): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function pageCsv(item: CdItem, entries: Entry[], names: Map<string, string>, timeZone: string): string {
-  const header = ['Entry', 'Date', 'Time', 'Kind', 'Details', 'In', 'Out', 'Balance', 'Recorded by', 'Witness', 'Recorded at', 'Late entry', 'Note', 'Hash'];
-  const rows = entries.map((e) => {
-    const at = Temporal.Instant.from(e.occurredAt);
-    const out = entryOut(e, names);
-    return [
+const CSV_HEADER = ['Entry', 'Date', 'Time', 'Kind', 'Details', 'In', 'Out', 'Balance', 'Recorded by', 'Witness', 'Recorded at', 'Late entry', 'Note', 'Hash'];
+
+/** The CSV's first two lines (the page's name, the column names), each ending in CRLF. */
+export function csvHead(item: CdItem): string {
+  return `${csvCell(`${pageName(item)} — ${item.location}`)}\r\n${CSV_HEADER.join(',')}\r\n`;
+}
+
+/** One entry as a CSV line, ending in CRLF. */
+export function csvLine(e: Entry, names: Map<string, string>, timeZone: string): string {
+  const at = clinicStamp(e.occurredAt, timeZone);
+  const out = entryOut(e, names);
+  return (
+    [
       e.seq,
-      clinicDate(at, timeZone).toString(),
-      formatClinicTime(at, timeZone),
+      at.date,
+      at.time,
       ENTRY_KIND_LABELS[e.details.kind],
       describeEntry(e),
       e.quantityChange > 0 ? e.quantityChange : '',
@@ -95,22 +103,41 @@ export function pageCsv(item: CdItem, entries: Entry[], names: Map<string, strin
       out.lateEntry ? 'yes' : '',
       e.note ?? '',
       e.hash,
-    ].map((v) => csvCell(v as string | number));
-  });
-  const title = csvCell(`${pageName(item)} — ${item.location}`);
-  return [title, header.join(','), ...rows.map((r) => r.join(','))].join('\r\n') + '\r\n';
+    ]
+      .map((v) => csvCell(v as string | number))
+      .join(',') + '\r\n'
+  );
+}
+
+/** A whole page as CSV at once (the route streams the same text in batches: csvHead, then csvLine per entry). */
+export function pageCsv(item: CdItem, entries: Entry[], names: Map<string, string>, timeZone: string): string {
+  return csvHead(item) + entries.map((e) => csvLine(e, names, timeZone)).join('');
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-export function pageHtml(clinicName: string, item: CdItem, entries: Entry[], names: Map<string, string>, timeZone: string, printedAt: Temporal.Instant): string {
-  const rows = entries
-    .map((e) => {
-      const at = Temporal.Instant.from(e.occurredAt);
-      const out = entryOut(e, names);
-      return `<tr><td>${e.seq}</td><td>${clinicDate(at, timeZone)} ${formatClinicTime(at, timeZone)}${out.lateEntry ? '<br><em>late entry</em>' : ''}</td><td>${escapeHtml(ENTRY_KIND_LABELS[e.details.kind])}</td><td>${escapeHtml(describeEntry(e))}${e.note ? `<br><small>${escapeHtml(e.note)}</small>` : ''}</td><td class="n">${e.quantityChange > 0 ? e.quantityChange : ''}</td><td class="n">${e.quantityChange < 0 ? -e.quantityChange : ''}</td><td class="n"><strong>${e.balanceAfter}</strong></td><td>${escapeHtml(out.recordedByName)}</td><td>${escapeHtml(out.witnessName ?? '')}</td><td class="h">${e.hash.slice(0, 12)}</td></tr>`;
-    })
-    .join('\n');
+/** One entry as a row of the printed page (rows are separated by a newline). */
+export function htmlRow(e: Entry, names: Map<string, string>, timeZone: string): string {
+  const at = clinicStamp(e.occurredAt, timeZone);
+  const out = entryOut(e, names);
+  return `<tr><td>${e.seq}</td><td>${at.date} ${at.time}${out.lateEntry ? '<br><em>late entry</em>' : ''}</td><td>${escapeHtml(ENTRY_KIND_LABELS[e.details.kind])}</td><td>${escapeHtml(describeEntry(e))}${e.note ? `<br><small>${escapeHtml(e.note)}</small>` : ''}</td><td class="n">${e.quantityChange > 0 ? e.quantityChange : ''}</td><td class="n">${e.quantityChange < 0 ? -e.quantityChange : ''}</td><td class="n"><strong>${e.balanceAfter}</strong></td><td>${escapeHtml(out.recordedByName)}</td><td>${escapeHtml(out.witnessName ?? '')}</td><td class="h">${e.hash.slice(0, 12)}</td></tr>`;
+}
+
+/** Which dates a printed page holds, when not the whole page: "2026-10-25", "2026-10-01 to 2026-10-31", "2026-10-01 on". */
+export function datesLabel(from?: string, to?: string): string | undefined {
+  if (!from && !to) return undefined;
+  if (from && to) return from === to ? from : `${from} to ${to}`;
+  return from ? `${from} on` : `up to ${to}`;
+}
+
+/**
+ * The printed page up to and including `<tbody>` and its newline; `balance` is the last printed
+ * entry's (null: none printed). Printing some dates says which, and whose balance it is.
+ */
+export function htmlHead(clinicName: string, item: CdItem, balance: number | null, timeZone: string, printedAt: Temporal.Instant, dates?: string): string {
+  const held = dates === undefined
+    ? `balance ${balance ?? 0} ampoules`
+    : `entries that happened ${escapeHtml(dates)} (clinic dates) · ${balance === null ? 'none' : `balance after the last of them ${balance} ampoules`}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>CD register: ${escapeHtml(pageName(item))}</title>
 <style>
@@ -120,11 +147,62 @@ th{background:#eee} td.n{text-align:right} td.h{font-family:monospace;font-size:
 @media print{@page{size:A4 landscape;margin:1cm} body{margin:0}}
 </style></head><body>
 <h1>Controlled drugs register — ${escapeHtml(pageName(item))}</h1>
-<p>${escapeHtml(clinicName)} · ${escapeHtml(item.location)} · balance ${entries.at(-1)?.balanceAfter ?? 0} ampoules · printed ${clinicDate(printedAt, timeZone)} ${formatClinicTime(printedAt, timeZone)} (${escapeHtml(timeZone)})</p>
+<p>${escapeHtml(clinicName)} · ${escapeHtml(item.location)} · ${held} · printed ${clinicDate(printedAt, timeZone)} ${formatClinicTime(printedAt, timeZone)} (${escapeHtml(timeZone)})</p>
 <table><thead><tr><th>No.</th><th>Date and time</th><th>Entry</th><th>Details</th><th>In</th><th>Out</th><th>Balance</th><th>By</th><th>Witness</th><th>Hash</th></tr></thead>
 <tbody>
-${rows}
+`;
+}
+
+export const HTML_TAIL = `
 </tbody></table>
 </body></html>
 `;
+
+/** A whole printed page at once (the route streams the same text: htmlHead, the rows joined by newlines, HTML_TAIL). */
+export function pageHtml(clinicName: string, item: CdItem, entries: Entry[], names: Map<string, string>, timeZone: string, printedAt: Temporal.Instant): string {
+  return htmlHead(clinicName, item, entries.at(-1)?.balanceAfter ?? 0, timeZone, printedAt) + entries.map((e) => htmlRow(e, names, timeZone)).join('\n') + HTML_TAIL;
+}
+
+/** Staff names for the entries of a batch (looked up once per person, as batches come). */
+export type NamesFor = (entries: Entry[]) => Promise<Map<string, string>>;
+
+/** The same text as pageCsv, a batch of entries at a time: never the whole page in memory. */
+export async function* streamCsv(item: CdItem, batches: AsyncIterable<Entry[]>, namesFor: NamesFor, timeZone: string): AsyncGenerator<string> {
+  yield csvHead(item);
+  for await (const batch of batches) {
+    const names = await namesFor(batch);
+    yield batch.map((e) => csvLine(e, names, timeZone)).join('');
+  }
+}
+
+/** The same text as pageHtml, a batch of entries at a time; `balance` is the last entry's (known before the rows are). */
+export async function* streamHtml(
+  clinicName: string,
+  item: CdItem,
+  balance: number | null,
+  batches: AsyncIterable<Entry[]>,
+  namesFor: NamesFor,
+  timeZone: string,
+  printedAt: Temporal.Instant,
+  dates?: string,
+): AsyncGenerator<string> {
+  yield htmlHead(clinicName, item, balance, timeZone, printedAt, dates);
+  let first = true;
+  for await (const batch of batches) {
+    if (batch.length === 0) continue;
+    const names = await namesFor(batch);
+    yield (first ? '' : '\n') + batch.map((e) => htmlRow(e, names, timeZone)).join('\n');
+    first = false;
+  }
+  yield HTML_TAIL;
+}
+
+/** A NamesFor that remembers who it has looked up. */
+export function cachedStaffNames(orm: Orm): NamesFor {
+  const names = new Map<string, string>();
+  return async (entries) => {
+    const missing = entries.flatMap((e) => [e.recordedBy, e.witnessId]).filter((id): id is string => !!id && !names.has(id));
+    for (const [id, name] of await staffNames(orm, missing)) names.set(id, name);
+    return names;
+  };
 }

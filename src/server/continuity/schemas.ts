@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CONTINUITY_STATES } from '../../domain/continuity/continuity-status';
 import { ContinuityPlanData } from '../../domain/continuity/continuity-plan';
 import { PeerContactSchema } from '../../domain/continuity/continuity-settings';
+import { recordOut } from '../care/record-out';
 
 /** Request and response shapes of the continuity routes (for validation and the OpenAPI document). */
 
@@ -45,20 +46,6 @@ export const ApprovalRequest = z.object({
   signature: z.object({ password: z.string().min(1, "type your password to sign") }).describe("The prescriber's own password"),
 });
 
-export const PlanRecordOut = z.object({
-  recordId: z.string(),
-  version: z.number().int(),
-  serviceUserId: z.string(),
-  kind: z.string(),
-  effectiveDate: z.string(),
-  occurredAt: z.string().nullable(),
-  data: ContinuityPlanData.loose(),
-  enteredInError: z.boolean(),
-  reason: z.string().nullable(),
-  source: z.enum(['staff', 'import']),
-  importId: z.string().nullable(),
-  recordedAt: z.string(),
-  recordedBy: z.string().nullable(),
-});
+export const PlanRecordOut = recordOut(ContinuityPlanData);
 
 export const PeerSupportResponse = z.object({ contacts: z.array(PeerContactSchema) });

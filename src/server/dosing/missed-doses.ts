@@ -25,7 +25,7 @@ export async function markMissed(w: WriteContext, clinicId: string, sessionId: s
   for (const serviceUserId of expected) {
     if (attended.has(serviceUserId)) continue;
     const dose = await doseFor(w, clinicId, { serviceUserId, clinicDate: s.clinicDate, sessionCode: s.sessionCode, kind: 'dose', sessionId });
-    await appendDoseEvent(w, clinicId, dose, 1, { type: 'missed', at: closes.toString(), by: null });
+    await appendDoseEvent(w, clinicId, dose, 1, { type: 'missed', at: closes.toString(), by: null }, []);
     missed++;
   }
   return missed;

@@ -2,7 +2,7 @@ import { Temporal } from 'temporal-polyfill';
 import type { CareRecord } from '../../domain/care/care-record';
 import type { OutcomeProfile } from '../../domain/care/outcome-profile';
 import type { ToxicologyRecordData } from '../../domain/care/toxicology';
-import type { DischargeReason } from '../../domain/episode/episode-event';
+import type { EpisodeMilestones } from '../../domain/exports/research';
 import type { ServiceUserRecord } from '../../domain/service-user/record';
 import { toHistoryItem } from '../../domain/dosing/dose-record';
 import type { DoseStatus } from '../../domain/dosing/dose-history';
@@ -14,17 +14,10 @@ import { listServiceUsers } from '../../store/service-users';
 import type { Orm } from '../../store/database';
 
 /** One episode of one person, in clinic dates, with the records the exports read. */
-export interface EpisodeFacts {
+export interface EpisodeFacts extends EpisodeMilestones {
   serviceUserId: string;
   episodeId: string;
   record: ServiceUserRecord;
-  referredOn: string;
-  triagedOn: string | null;
-  eligibilityDecidedOn: string | null;
-  eligible: boolean | null;
-  treatmentStartedOn: string | null;
-  dischargedOn: string | null;
-  dischargeReason: DischargeReason | null;
   outcomeProfiles: { date: string; profile: OutcomeProfile }[];
   toxicology: CareRecord<ToxicologyRecordData>[];
   doses: { clinicDate: string; kind: 'dose' | 'top_up'; status: DoseStatus }[];

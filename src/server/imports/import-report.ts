@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ErrorResponse } from '../../contract/common';
+import { ErrorResponse, errors } from '../../contract/common';
 import type { ImportProblem } from '../../domain/imports/csv-table';
+import type { careImports } from '../../store/schema';
 import { badRequest } from '../errors';
 
 /**
  * What the service-user and prescription imports share with the pharmacy import
- * (care/methadone-import.ts): the request, the per-row report, the refusals and the modes.
+ * (care/methadone-import.ts): the request, the per-row problems, the refusals, the modes and the
+ * list of past imports.
  *
  * - dryRun: check only (200), nothing written.
  * - all_or_nothing: any row with a problem refuses the file (422 import_has_errors), nothing written.
@@ -33,9 +35,9 @@ export const Problem = z.object({
   rule: z.string().optional().describe('The safety rule that refused the row, when one did'),
 });
 
-export const ImportReport = z.object({
+/** What every import's report says (the pharmacy import's too); each adds what it wrote. */
+export const importReportFields = {
   importId: z.string().nullable().describe('Null for a dry run or a refused import'),
-  kind: z.enum(IMPORT_KINDS),
   dryRun: z.boolean(),
   mode: z.enum(IMPORT_MODES),
   outcome: z.enum(['imported', 'refused', 'would_import', 'would_be_refused']),
@@ -46,15 +48,31 @@ export const ImportReport = z.object({
   rowsRejected: z.number().int(),
   rowsImported: z.number().int(),
   rejected: z.array(Problem).describe('Every problem found, by row; a row may have several'),
+};
+
+export const ImportReport = z.object({
+  ...importReportFields,
+  kind: z.enum(IMPORT_KINDS),
   created: z.array(z.object({ row: z.number().int(), serviceUserId: z.string(), id: z.string() })).describe('What was written (or, for a dry run, nothing)'),
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 export type ReportProblem = z.infer<typeof Problem>;
 
-export const RefusedImport = ErrorResponse.extend({ report: ImportReport }).describe('Nothing was written: the file, or (all_or_nothing) a row, has problems; the report lists them all');
+/** The answers of an import route, given its report. */
+export function importResponses<R extends z.ZodType>(report: R) {
+  const refused = ErrorResponse.extend({ report }).describe('Nothing was written: the file, or (all_or_nothing) a row, has problems; the report lists them all');
+  return { 200: report.describe('Dry run: what an import would do; nothing written'), 201: report, 422: refused, ...errors(400, 401, 403, 404, 409) };
+}
 
-export class ImportRefused extends Error {
-  constructor(readonly report: ImportReport) {
+/** What a refusal needs of a report (this one, or the pharmacy import's). */
+interface RefusableReport {
+  rowsTotal: number;
+  rowsRejected: number;
+  rejected: readonly ReportProblem[];
+}
+
+export class ImportRefused<R extends RefusableReport = ImportReport> extends Error {
+  constructor(readonly report: R) {
     super('import refused');
   }
 }
@@ -71,18 +89,17 @@ export function fileHash(csv: string): string {
   return createHash('sha256').update(csv, 'utf8').digest('hex');
 }
 
-export function makeReport(
-  kind: ImportKind,
+/** The report's common fields: the counts and problems of a checked file, or a file refused as a whole. */
+export function reportFields(
   body: { fileName?: string | undefined; mode: ImportReport['mode']; dryRun: boolean },
   sha256: string,
   rowsTotal: number,
   checked: { rowsValid: number; rowsRejected: number; rejected: ReportProblem[] } | { fileProblems: ImportProblem[] },
-): ImportReport {
+): z.infer<z.ZodObject<typeof importReportFields>> {
   const fileLevel = 'fileProblems' in checked;
   const refused = fileLevel || (body.mode === 'all_or_nothing' && checked.rowsRejected > 0);
   return {
     importId: null,
-    kind,
     dryRun: body.dryRun,
     mode: body.mode,
     outcome: body.dryRun ? (refused ? 'would_be_refused' : 'would_import') : refused ? 'refused' : 'imported',
@@ -93,15 +110,51 @@ export function makeReport(
     rowsRejected: fileLevel ? rowsTotal : checked.rowsRejected,
     rowsImported: 0,
     rejected: fileLevel ? checked.fileProblems : checked.rejected,
-    created: [],
   };
 }
 
-export function refusal(r: ImportReport, fileLevel: boolean) {
+export function makeReport(kind: ImportKind, ...args: Parameters<typeof reportFields>): ImportReport {
+  return { ...reportFields(...args), kind, created: [] };
+}
+
+export function refusal<R extends RefusableReport>(r: R, fileLevel: boolean) {
   const code = fileLevel ? 'import_file_invalid' : 'import_has_errors';
   const message = fileLevel
     ? `The file cannot be imported: ${r.rejected.map((p) => `${p.field} ${p.message}`).join('; ')}. Nothing was imported.`
     : `${r.rowsRejected} of ${r.rowsTotal} row(s) have problems, so nothing was imported (all or nothing): correct the file, or import the valid rows only.`;
   const problems = r.rejected.map((p) => ({ field: `row ${p.row}: ${p.field}`, message: p.message }));
   return { error: { code, message, field: problems[0]?.field ?? 'csv', problems }, report: r };
+}
+
+/** A past import as the lists of imports show it (the list adds what it needs, e.g. the kind). */
+export const importOutFields = {
+  importId: z.string(),
+  fileName: z.string().nullable(),
+  sha256: z.string(),
+  mode: z.string(),
+  rowsTotal: z.number().int(),
+  rowsImported: z.number().int(),
+  rejected: z.array(Problem),
+  importedAt: z.string(),
+  importedBy: z.string().nullable(),
+};
+
+type StoredImport = typeof careImports.$inferSelect;
+
+/** Newest first, ties by id (so the order is stable). */
+export const newestImportFirst = (a: StoredImport, b: StoredImport) => b.importedAt.getTime() - a.importedAt.getTime() || b.importId.localeCompare(a.importId);
+
+/** A stored import as importOutFields. */
+export function pastImportOut(i: StoredImport) {
+  return {
+    importId: i.importId,
+    fileName: i.fileName,
+    sha256: i.sha256,
+    mode: i.mode,
+    rowsTotal: i.rowsTotal,
+    rowsImported: i.rowsImported,
+    rejected: i.rejected as ReportProblem[],
+    importedAt: i.importedAt.toISOString(),
+    importedBy: i.importedBy,
+  };
 }

@@ -4,20 +4,9 @@ import { listCareImports } from '../../store/care-records';
 import { auditRead } from '../../store/transaction';
 import type { App, AppContext } from '../context';
 import { clinicIdOf } from '../clinic-output';
-import { IMPORT_KINDS, Problem, type ReportProblem } from './import-report';
+import { IMPORT_KINDS, importOutFields, newestImportFirst, pastImportOut } from './import-report';
 
-const ImportOut = z.object({
-  importId: z.string(),
-  kind: z.enum(IMPORT_KINDS),
-  fileName: z.string().nullable(),
-  sha256: z.string(),
-  mode: z.string(),
-  rowsTotal: z.number().int(),
-  rowsImported: z.number().int(),
-  rejected: z.array(Problem),
-  importedAt: z.string(),
-  importedBy: z.string().nullable(),
-});
+const ImportOut = z.object({ ...importOutFields, kind: z.enum(IMPORT_KINDS) });
 
 /** Past service-user and prescription imports, newest first, with the rows each rejected. */
 export function registerImportList(app: App, ctx: AppContext) {
@@ -35,22 +24,7 @@ export function registerImportList(app: App, ctx: AppContext) {
       const clinicId = clinicIdOf(req);
       const rows = (await Promise.all(IMPORT_KINDS.map(async (kind) => (await listCareImports(ctx.db.orm, clinicId, kind)).map((i) => ({ ...i, kind }))))).flat();
       await auditRead(ctx.db, ctx.clock, req.actor, { clinicId, entityType: 'imports' });
-      return {
-        imports: rows
-          .sort((a, b) => b.importedAt.getTime() - a.importedAt.getTime() || b.importId.localeCompare(a.importId))
-          .map((i) => ({
-            importId: i.importId,
-            kind: i.kind,
-            fileName: i.fileName,
-            sha256: i.sha256,
-            mode: i.mode,
-            rowsTotal: i.rowsTotal,
-            rowsImported: i.rowsImported,
-            rejected: i.rejected as ReportProblem[],
-            importedAt: i.importedAt.toISOString(),
-            importedBy: i.importedBy,
-          })),
-      };
+      return { imports: rows.sort(newestImportFirst).map((i) => ({ ...pastImportOut(i), kind: i.kind })) };
     },
   );
 }

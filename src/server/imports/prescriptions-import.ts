@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClinicParams, errors } from '../../contract/common';
+import { ClinicParams } from '../../contract/common';
 import { MAX_IMPORT_ROWS } from '../../domain/imports/csv-table';
 import { columnOfPrescriptionField, parsePrescriptionsCsv, PRESCRIPTION_COLUMNS } from '../../domain/imports/prescriptions-csv';
 import { dateToInstant } from '../../domain/time/clock';
@@ -14,7 +14,7 @@ import { lockPerson } from '../clinical/person';
 import { signPrescription } from '../clinical/prescription-workflow';
 import { verifySignature } from '../clinical/signature';
 import { sendWrite } from '../write';
-import { DryRunDone, fileHash, ImportRefused, ImportReport, importRequestFields, makeReport, RefusedImport, refusal, type ReportProblem } from './import-report';
+import { DryRunDone, fileHash, ImportRefused, ImportReport, importRequestFields, makeReport, importResponses, refusal, type ReportProblem } from './import-report';
 
 /**
  * Prescriptions from a CSV (format: domain/imports/prescriptions-csv.ts), each signed by the
@@ -41,7 +41,7 @@ export function registerPrescriptionImport(app: App, ctx: AppContext) {
         tags: ['imports'],
         params: ClinicParams,
         body: PrescriptionImportRequest,
-        response: { 200: ImportReport.describe('Dry run: what an import would do; nothing written'), 201: ImportReport, 422: RefusedImport, ...errors(400, 401, 403, 404, 409) },
+        response: importResponses(ImportReport),
       },
     },
     async (req, reply) => {

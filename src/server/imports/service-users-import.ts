@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Temporal } from 'temporal-polyfill';
-import { ClinicParams, errors } from '../../contract/common';
+import { ClinicParams } from '../../contract/common';
 import { checkServiceUserRows, parseServiceUsersCsv, SERVICE_USER_COLUMNS, type CheckedServiceUsers, type ParsedServiceUsers } from '../../domain/imports/service-users-csv';
 import { MAX_IMPORT_ROWS } from '../../domain/imports/csv-table';
 import { readStoredClinicSettings } from '../../domain/clinic/clinic-settings';
@@ -17,7 +17,7 @@ import { clinicIdOf } from '../clinic-output';
 import { lockPerson } from '../clinical/person';
 import { recordEpisodeEvent } from '../clinical/episode-workflow';
 import { sendWrite } from '../write';
-import { fileHash, ImportRefused, ImportReport, importRequestFields, makeReport, RefusedImport, refusal } from './import-report';
+import { fileHash, ImportRefused, ImportReport, importRequestFields, makeReport, importResponses, refusal } from './import-report';
 
 /**
  * Service users from a CSV (format: domain/imports/service-users-csv.ts). Each valid row is created
@@ -49,7 +49,7 @@ export function registerServiceUserImport(app: App, ctx: AppContext) {
         tags: ['imports'],
         params: ClinicParams,
         body: ServiceUserImportRequest,
-        response: { 200: ImportReport.describe('Dry run: what an import would do; nothing written'), 201: ImportReport, 422: RefusedImport, ...errors(400, 401, 403, 404, 409) },
+        response: importResponses(ImportReport),
       },
     },
     async (req, reply) => {

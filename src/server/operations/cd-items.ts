@@ -1,16 +1,23 @@
 import { z } from 'zod';
 import { ClinicParams, errors } from '../../contract/common';
-import { CdEntryOut, CdItemOut, CreateItemRequest, ItemParams } from '../../contract/cd';
-import { createItem, getItem, listItems, pageEntries } from '../../store/cd-register';
+import { CdItemOut, CreateItemRequest, ItemParams } from '../../contract/cd';
+import { Readable } from 'node:stream';
+import { countPageEntries, createItem, getItem, lastPageEntry, listItems, pageEntriesBefore, pageEntriesBetween } from '../../store/cd-register';
+import { dateRange, EXPORT_BATCH, RegisterPageOut, RegisterQuery } from '../cd/register-query';
 import { currentSettings } from '../../store/clinics';
 import { auditRead } from '../../store/transaction';
 import type { App, AppContext } from '../context';
 import { clinicIdOf } from '../clinic-output';
 import { conflict, notFound } from '../errors';
 import { idParam } from '../clinical/output';
-import { entryOut, itemOut, pageCsv, pageHtml, staffNames } from '../cd/output';
+import { cachedStaffNames, datesLabel, entryOut, itemOut, staffNames, streamCsv, streamHtml } from '../cd/output';
 import { sendWrite } from '../write';
 import { sqlState } from '../errors';
+
+/** Text produced a piece at a time, sent as it comes (Fastify streams a Readable; the route's schema types only the JSON answer). */
+const streamed = (pieces: AsyncIterable<string>) => Readable.from(pieces) as unknown as string;
+
+async function* none(): AsyncGenerator<never> {}
 
 /** Register pages (one per drug, form, strength and location) and each page's entries with its running balance. */
 export function registerCdItems(app: App, ctx: AppContext) {
@@ -46,11 +53,11 @@ export function registerCdItems(app: App, ctx: AppContext) {
     '/api/v1/clinics/:clinicId/cd/items/:itemId/register',
     {
       schema: {
-        summary: 'A register page in order with its running balance (JSON, CSV or print-ready HTML)',
+        summary: 'A register page in order with its running balance: the latest entries a page at a time (JSON), or the whole page (CSV or print-ready HTML)',
         tags: ['controlled drugs'],
         params: ItemParams,
-        querystring: z.object({ format: z.enum(['json', 'csv', 'html']).default('json') }),
-        response: { 200: z.object({ item: CdItemOut, entries: z.array(CdEntryOut) }).or(z.string()), ...errors(400, 401, 403, 404) },
+        querystring: RegisterQuery,
+        response: { 200: RegisterPageOut.or(z.string()), ...errors(400, 401, 403, 404) },
       },
     },
     async (req, reply) => {
@@ -58,21 +65,48 @@ export function registerCdItems(app: App, ctx: AppContext) {
       const itemId = idParam(req, 'itemId', 'Register page');
       const item = await getItem(ctx.db.orm, clinicId, itemId);
       if (!item) throw notFound('Register page');
-      const entries = await pageEntries(ctx.db.orm, clinicId, itemId);
-      const names = await staffNames(ctx.db.orm, entries.flatMap((e) => [e.recordedBy, e.witnessId]));
-      await auditRead(ctx.db, ctx.clock, req.actor, { clinicId, entityType: 'cd_register_page', entityId: itemId, details: { format: req.query.format } });
+      const q = req.query;
       const settings = (await currentSettings(ctx.db.orm, clinicId))!.settings;
-      if (req.query.format === 'csv') {
+      const range = dateRange(q, settings.timeZone);
+      const head = await lastPageEntry(ctx.db.orm, clinicId, itemId);
+      await auditRead(ctx.db, ctx.clock, req.actor, {
+        clinicId,
+        entityType: 'cd_register_page',
+        entityId: itemId,
+        details: { format: q.format, ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(q.format === 'json' ? { limit: q.limit, ...(q.before ? { before: q.before } : {}) } : {}) },
+      });
+
+      if (q.format !== 'json') {
+        // The legal copy: every entry (of the dates asked for), fetched and sent a batch at a time, up
+        // to the entry that was last when the request came (entries are never changed, only added).
+        const last = range.from || range.to ? await lastPageEntry(ctx.db.orm, clinicId, itemId, range) : head;
+        const batches = last ? pageEntriesBetween(ctx.db.orm, clinicId, itemId, { ...range, through: last.seq }, EXPORT_BATCH) : none();
+        const namesFor = cachedStaffNames(ctx.db.orm);
+        if (q.format === 'csv') {
+          const dates = q.from || q.to ? `-${q.from ?? 'start'}-to-${q.to ?? 'now'}` : '';
+          return reply
+            .header('content-type', 'text/csv; charset=utf-8')
+            .header('content-disposition', `attachment; filename="cd-register-${item.strengthMg}mg-${itemId.slice(0, 8)}${dates}.csv"`)
+            .send(streamed(streamCsv(item, batches, namesFor, settings.timeZone)));
+        }
         return reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="cd-register-${item.strengthMg}mg-${itemId.slice(0, 8)}.csv"`)
-          .send(pageCsv(item, entries, names, settings.timeZone));
+          .header('content-type', 'text/html; charset=utf-8')
+          .send(streamed(streamHtml(settings.name, item, last?.balanceAfter ?? null, batches, namesFor, settings.timeZone, ctx.clock.now(), datesLabel(q.from, q.to))));
       }
-      if (req.query.format === 'html') {
-        return reply.header('content-type', 'text/html; charset=utf-8').send(pageHtml(settings.name, item, entries, names, settings.timeZone, ctx.clock.now()));
-      }
-      const last = entries.at(-1);
-      return { item: itemOut({ ...item, balance: last?.balanceAfter ?? 0, entries: entries.length }), entries: entries.map((e) => entryOut(e, names)) };
+
+      // The latest entries are those before the one after the last (a bound the index serves at once).
+      // One more than asked for says whether there is an older page.
+      const before = q.before ?? (head ? head.seq + 1 : null);
+      const entries = before === null ? [] : await pageEntriesBefore(ctx.db.orm, clinicId, itemId, before, q.limit + 1, range);
+      const older = entries.length > q.limit;
+      const shown = older ? entries.slice(1) : entries;
+      const names = await staffNames(ctx.db.orm, shown.flatMap((e) => [e.recordedBy, e.witnessId]));
+      const total = range.from || range.to ? await countPageEntries(ctx.db.orm, clinicId, itemId, range) : (head?.seq ?? 0);
+      return {
+        item: itemOut({ ...item, balance: head?.balanceAfter ?? 0, entries: head?.seq ?? 0 }),
+        entries: shown.map((e) => entryOut(e, names)),
+        page: { limit: q.limit, total, first: shown[0]?.seq ?? null, last: shown.at(-1)?.seq ?? null, olderBefore: older ? shown[0]!.seq : null },
+      };
     },
   );
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresSkipped } from '../../../test/support/test-database';
 import { TestApp, type TestClinic } from '../../../test/support/test-app';
 import { licensedPrescriber, personInInduction, starting } from '../../../test/support/clinical';
-import { cdTeam, page, receive, witnessOf } from '../../../test/support/cd';
+import { allEntries, cdTeam, page, receive, witnessOf } from '../../../test/support/cd';
 
 describe.skipIf(postgresSkipped())('controlled-drug register', () => {
   let t: TestApp;
@@ -19,8 +19,8 @@ describe.skipIf(postgresSkipped())('controlled-drug register', () => {
     return { doctor, ...person };
   }
 
-  const entriesOf = async (clinic: TestClinic, who: { client: { get: (u: string) => Promise<{ body: any }> } }, itemId: string) =>
-    (await who.client.get(clinic.url(`/cd/items/${itemId}/register`))).body.entries as any[];
+  const entriesOf = async (clinic: TestClinic, who: { client: { get: (u: string) => Promise<{ status: number; body: any }> } }, itemId: string) =>
+    (await allEntries(clinic, who, itemId)).entries;
 
   it('keeps a page per strength with a running balance from witnessed entries', async () => {
     const clinic = await t.newClinic();

@@ -10,6 +10,7 @@ import { careAlerts } from '../care/care-alerts';
 import { readPerson } from '../clinical/person';
 import { readBoardPeople } from '../dosing/board-people';
 import { readClinicWide } from '../dosing/expected';
+import { captureStatements } from '../../../test/support/capture-statements';
 
 /**
  * The Today board reads everyone on it together (issue 10): the number of SQL statements for one
@@ -18,19 +19,11 @@ import { readClinicWide } from '../dosing/expected';
  */
 describe('the Today board reads its people together', () => {
   let t: TestApp;
-  const statements: string[] = [];
+  let statements: string[] = [];
 
   beforeAll(async () => {
     t = await TestApp.open();
-    const logger = { logQuery: (query: string) => void statements.push(query) };
-    const session = (t.db.orm as unknown as { session: { logger: unknown; options: { logger?: unknown } } }).session;
-    session.logger = logger;
-    session.options.logger = logger;
-    const raw = t.db.query.bind(t.db);
-    (t.db as { query: typeof t.db.query }).query = (text, params) => {
-      statements.push(text);
-      return raw(text, params);
-    };
+    statements = captureStatements(t.db);
   });
   afterAll(async () => {
     await t?.close();

@@ -23,7 +23,7 @@ import { signedIn } from '../authorize';
 import { clinicIdOf } from '../clinic-output';
 import { badRequest, notFound, refused } from '../errors';
 import { idParam } from '../clinical/output';
-import { lockPerson, readPerson, type PersonState } from '../clinical/person';
+import { clinicToday, lockPerson, readPerson, type PersonState } from '../clinical/person';
 import { verifyWitness } from '../clinical/signature';
 import { recordCdEntry } from '../cd/record-entry';
 import { doseContext } from '../dosing/dose-context';
@@ -58,7 +58,7 @@ async function openDose(w: WriteContext, clinicId: string, doseId: string) {
 }
 
 async function append(w: WriteContext, clinicId: string, dose: DoseRow, events: DoseEvent[], event: DoseEvent) {
-  await appendDoseEvent(w, clinicId, dose, events.length + 1, event);
+  await appendDoseEvent(w, clinicId, dose, events.length + 1, event, events);
   events.push(event);
 }
 
@@ -436,8 +436,8 @@ export function registerPersonDoses(app: App, ctx: AppContext) {
       const clinicId = clinicIdOf(req);
       const serviceUserId = idParam(req, 'serviceUserId', 'Service user');
       const now = ctx.clock.now();
-      const person = await readPerson(ctx.db.orm, clinicId, serviceUserId, now);
-      const from = Temporal.PlainDate.from(person.today).subtract({ days: 90 }).toString();
+      // Only the clinic's date is needed here, not the person's dosing state (the record page reads that separately).
+      const from = Temporal.PlainDate.from(await clinicToday(ctx.db.orm, clinicId, now)).subtract({ days: 90 }).toString();
       const rows = await personDoses(ctx.db.orm, clinicId, serviceUserId, from);
       await auditRead(ctx.db, ctx.clock, req.actor, { clinicId, entityType: 'service_user_doses', entityId: serviceUserId });
       return {

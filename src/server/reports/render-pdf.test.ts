@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Temporal } from 'temporal-polyfill';
-import { buildReport, type EpisodeFacts, type Report, type ReportInput } from '../../domain/reporting/report';
+import { buildReport, doseCounts, type EpisodeFacts, type Report, type ReportInput } from '../../domain/reporting/report';
 import type { SuppressedTable } from '../../domain/reporting/suppression';
 import { EPISODE_STATES } from '../../domain/episode/episode-event';
 import { containsRun, pdfText as extract, pdfTextPages } from '../../../test/support/pdf-text';
@@ -24,7 +24,7 @@ function input(from: string, to: string): ReportInput {
   for (let i = 0; i < 9; i++) episodes.push(ep('maintenance', from, `${from.slice(0, 8)}1${i}`));
   for (let i = 0; i < 3; i++) episodes.push(ep('discharged', from, `${from.slice(0, 8)}0${i + 2}`, `${from.slice(0, 8)}2${i + 2}`));
   episodes.push(ep('waiting_list', from, null), ep('assessing', from, null));
-  return { from, to, places: 20, threshold: 5, monitoring: { streetHeroinMarkers: ['6-MAM'] }, episodes, doses: [], toxicology: [], outcomes: [] };
+  return { from, to, places: 20, threshold: 5, monitoring: { streetHeroinMarkers: ['6-MAM'] }, episodes, doses: doseCounts([], from, to), toxicology: [], outcomes: [] };
 }
 
 /** A report over three years, with toxicology figures of every kind (shown, "<5", "*", none) so its table runs over pages. */

@@ -3,13 +3,12 @@ import { Temporal } from 'temporal-polyfill';
 import { ClinicParams, errors } from '../../contract/common';
 import type { OutcomeProfile } from '../../domain/care/outcome-profile';
 import type { ToxicologyRecordData } from '../../domain/care/toxicology';
-import type { DoseEvent } from '../../domain/dosing/dose-record';
 import { buildReport, combineInputs, type EpisodeFacts, type ReportInput } from '../../domain/reporting/report';
 import { clinicDate } from '../../domain/time/clinic-time';
 import type { Role } from '../../domain/staff/roles';
 import { clinicCareRecords } from '../../store/care-records';
 import { currentSettings, listClinics } from '../../store/clinics';
-import { clinicDoses } from '../../store/dosing';
+import { aggregateDoseOutcomes } from '../../store/dose-outcomes';
 import { clinicEpisodes } from '../../store/episodes';
 import { rolesByClinic } from '../../store/staff';
 import { auditRead } from '../../store/transaction';
@@ -22,6 +21,7 @@ import { reportCsv, reportHtml, type NamedReport } from './render';
 import { reportPdf } from './render-pdf';
 
 const REPORT_ROLES: readonly Role[] = ['commissioner', 'admin'];
+const CLINICS_AT_A_TIME = 4;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const Period = z.object({
   from: z.string().regex(DATE, 'must be a date, YYYY-MM-DD').optional().describe('First clinic date (default: a year before `to`)'),
@@ -79,13 +79,8 @@ async function clinicInput(orm: Orm, clinicId: string, from: string, to: string)
       dischargeReason: discharge && discharge.type === 'discharged' ? discharge.reason : null,
     };
   });
-  const doses = (await clinicDoses(orm, clinicId, from, to)).map(({ dose, events }) => ({
-    serviceUserId: dose.serviceUserId,
-    clinicDate: dose.clinicDate,
-    sessionCode: dose.sessionCode,
-    kind: dose.kind,
-    events: events as DoseEvent[],
-  }));
+  // Counted in SQL from the per-dose summaries (dose_outcomes), never the doses' steps themselves.
+  const doses = await aggregateDoseOutcomes(orm, clinicId, from, to);
   const toxicology = await clinicCareRecords<ToxicologyRecordData>(orm, clinicId, ['toxicology'], { from, to });
   const outcomes = await clinicCareRecords<OutcomeProfile>(orm, clinicId, ['outcome_profile'], { from, to });
   return {
@@ -109,7 +104,11 @@ async function acrossClinics(ctx: AppContext, staffId: string, deploymentAdmin: 
   const clinics = await listClinics(ctx.db.orm, mine);
   if (clinics.length === 0) return [];
   const { from, to } = periodOf(q, clinicDate(ctx.clock.now(), clinics[0]!.timeZone));
-  const inputs = await Promise.all(clinics.map((c) => clinicInput(ctx.db.orm, c.clinicId, from, to)));
+  // A few clinics at a time, so that a region's report never holds every clinic's reads in flight at once.
+  const inputs: Awaited<ReturnType<typeof clinicInput>>[] = [];
+  for (let i = 0; i < clinics.length; i += CLINICS_AT_A_TIME) {
+    inputs.push(...(await Promise.all(clinics.slice(i, i + CLINICS_AT_A_TIME).map((c) => clinicInput(ctx.db.orm, c.clinicId, from, to)))));
+  }
   const out: NamedReport[] = inputs.map((x, i) => ({ clinicId: clinics[i]!.clinicId, name: x.name, report: buildReport(x.input) }));
   if (inputs.length > 1) {
     // The strictest clinic's threshold protects everyone; street-heroin markers are each clinic's own in its own figures.

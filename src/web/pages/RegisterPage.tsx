@@ -1,10 +1,13 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Group, Loader, NumberInput, PasswordInput, Select, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiFailure, get, post } from '../api';
 import { useClinicPath, useSession } from '../session';
 import { ErrorNote } from '../components/ErrorNote';
 import { clinicDateTime } from '../time';
+
+/** Entries loaded at a time: the latest first, then older ones with "Show older entries". */
+const REGISTER_PAGE = 100;
 
 interface Item { itemId: string; name: string; location: string; strengthMg: number; balance: number; entries: number }
 interface Entry { seq: number; kind: string; quantityChange: number; balanceAfter: number; occurredAt: string; recordedByName: string; witnessName: string | null; lateEntry: boolean; details: { serviceUser?: { name: string }; wastedMg?: number; countedQuantity?: number }; note: string | null }
@@ -71,36 +74,73 @@ function NewPageForm() {
   );
 }
 
+interface RegisterAnswer { item: Item; entries: Entry[]; page: { limit: number; total: number; first: number | null; last: number | null; olderBefore: number | null } }
+
+/** A register page: the latest entries first loaded, older ones on request, optionally only some dates. */
 function PageView({ itemId }: { itemId: string }) {
   const s = useSession();
   const path = useClinicPath();
-  const page = useQuery({ queryKey: ['cd-page', itemId], queryFn: () => get<{ item: Item; entries: Entry[] }>(path(`/cd/items/${itemId}/register`)) });
-  if (!page.data) return <Loader role="status" aria-label="Loading" />;
+  // The dates typed, and the dates shown (applied with "Show").
+  const [dates, setDates] = useState({ from: '', to: '' });
+  const [shown, setShown] = useState({ from: '', to: '' });
+  const filter = `${shown.from ? `&from=${shown.from}` : ''}${shown.to ? `&to=${shown.to}` : ''}`;
+  const page = useInfiniteQuery({
+    queryKey: ['cd-page', itemId, shown.from, shown.to],
+    initialPageParam: null as number | null,
+    queryFn: ({ pageParam }) => get<RegisterAnswer>(path(`/cd/items/${itemId}/register?limit=${REGISTER_PAGE}${filter}${pageParam === null ? '' : `&before=${pageParam}`}`)),
+    getNextPageParam: (last) => last.page.olderBefore,
+    // While other dates load, keep showing what was there (and the date fields with it).
+    placeholderData: keepPreviousData,
+  });
+  const pages = page.data?.pages ?? [];
+  const head = pages[0];
+  if (!head && !page.error) return <Loader role="status" aria-label="Loading" />;
+  // Pages come newest first; the register reads oldest first.
+  const entries = [...pages].reverse().flatMap((p) => p.entries);
+  const dated = shown.from || shown.to;
+  const which = !dated ? '' : shown.from && shown.to ? (shown.from === shown.to ? ` on ${shown.from}` : ` from ${shown.from} to ${shown.to}`) : shown.from ? ` on or after ${shown.from}` : ` on or before ${shown.to}`;
   return (
     <Card withBorder>
       <Group justify="space-between">
-        <Title order={3}>{page.data.item.name} — {page.data.item.location}: {page.data.item.balance} ampoules</Title>
+        {head && <Title order={3}>{head.item.name} — {head.item.location}: {head.item.balance} ampoules</Title>}
         <Group>
-          <Button variant="outline" component="a" href={path(`/cd/items/${itemId}/register?format=html`)} target="_blank" rel="noopener">Print</Button>
-          <Button variant="outline" component="a" href={path(`/cd/items/${itemId}/register?format=csv`)}>CSV</Button>
+          <Button variant="outline" component="a" href={path(`/cd/items/${itemId}/register?format=html${filter}`)} target="_blank" rel="noopener">Print</Button>
+          <Button variant="outline" component="a" href={path(`/cd/items/${itemId}/register?format=csv${filter}`)}>CSV</Button>
         </Group>
       </Group>
-      <Table striped aria-label="Register entries" mt="sm">
-        <Table.Thead><Table.Tr><Table.Th>No.</Table.Th><Table.Th>When</Table.Th><Table.Th>Entry</Table.Th><Table.Th>In/out</Table.Th><Table.Th>Balance</Table.Th><Table.Th>By</Table.Th><Table.Th>Witness</Table.Th></Table.Tr></Table.Thead>
-        <Table.Tbody>
-          {page.data.entries.map((e) => (
-            <Table.Tr key={e.seq}>
-              <Table.Td>{e.seq}</Table.Td>
-              <Table.Td>{clinicDateTime(e.occurredAt, s.timeZone)}{e.lateEntry ? ' (late entry)' : ''}</Table.Td>
-              <Table.Td>{e.kind.replace(/_/g, ' ')}{e.details.serviceUser ? `: ${e.details.serviceUser.name}` : ''}{e.details.wastedMg ? `: ${e.details.wastedMg} mg` : ''}{e.details.countedQuantity !== undefined ? `: counted ${e.details.countedQuantity}` : ''}</Table.Td>
-              <Table.Td>{e.quantityChange > 0 ? `+${e.quantityChange}` : e.quantityChange || ''}</Table.Td>
-              <Table.Td>{e.balanceAfter}</Table.Td>
-              <Table.Td>{e.recordedByName}</Table.Td>
-              <Table.Td>{e.witnessName ?? ''}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <Group align="flex-end" mt="sm" component="form" aria-label="Entries by date" onSubmit={(ev) => { ev.preventDefault(); setShown(dates); }}>
+        <TextInput type="date" label="From" value={dates.from} onChange={(ev) => setDates({ ...dates, from: ev.currentTarget.value })} w={180} />
+        <TextInput type="date" label="To" value={dates.to} onChange={(ev) => setDates({ ...dates, to: ev.currentTarget.value })} w={180} />
+        <Button type="submit" variant="outline">Show these dates</Button>
+        {dated && <Button variant="subtle" onClick={() => { setDates({ from: '', to: '' }); setShown({ from: '', to: '' }); }}>All dates</Button>}
+      </Group>
+      <ErrorNote error={page.error} />
+      {head && (
+        <>
+          <Text mt="sm" c="gray.7" role="status">
+            {entries.length === 0 ? `No entries${which || ' yet'}.` : `Entries ${entries[0]!.seq} to ${entries.at(-1)!.seq}: ${entries.length} of ${head.page.total}${which}`}
+          </Text>
+          {page.hasNextPage && (
+            <Button variant="outline" mt="sm" maw={300} onClick={() => void page.fetchNextPage()} loading={page.isFetchingNextPage}>Show older entries</Button>
+          )}
+          <Table striped aria-label="Register entries" mt="sm">
+            <Table.Thead><Table.Tr><Table.Th>No.</Table.Th><Table.Th>When</Table.Th><Table.Th>Entry</Table.Th><Table.Th>In/out</Table.Th><Table.Th>Balance</Table.Th><Table.Th>By</Table.Th><Table.Th>Witness</Table.Th></Table.Tr></Table.Thead>
+            <Table.Tbody>
+              {entries.map((e) => (
+                <Table.Tr key={e.seq}>
+                  <Table.Td>{e.seq}</Table.Td>
+                  <Table.Td>{clinicDateTime(e.occurredAt, s.timeZone)}{e.lateEntry ? ' (late entry)' : ''}</Table.Td>
+                  <Table.Td>{e.kind.replace(/_/g, ' ')}{e.details.serviceUser ? `: ${e.details.serviceUser.name}` : ''}{e.details.wastedMg ? `: ${e.details.wastedMg} mg` : ''}{e.details.countedQuantity !== undefined ? `: counted ${e.details.countedQuantity}` : ''}</Table.Td>
+                  <Table.Td>{e.quantityChange > 0 ? `+${e.quantityChange}` : e.quantityChange || ''}</Table.Td>
+                  <Table.Td>{e.balanceAfter}</Table.Td>
+                  <Table.Td>{e.recordedByName}</Table.Td>
+                  <Table.Td>{e.witnessName ?? ''}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </>
+      )}
       {s.has('cd_accountable') && <AccountableForms itemId={itemId} />}
     </Card>
   );

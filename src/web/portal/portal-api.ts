@@ -1,4 +1,5 @@
-import { ApiFailure, type Refusal } from '../api';
+import { answerOf } from '../api';
+import type { PortalContinuityPlan, PortalTakeHomeSupply } from '../../domain/portal/portal-records';
 
 /**
  * The portal's own API client: the portal cookie (HttpOnly, sent only to /api/v1/portal) and the
@@ -21,12 +22,7 @@ export async function portalApi<T>(method: 'GET' | 'POST', path: string, body?: 
     },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
-  const text = await res.text();
-  const json = text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
-  if (!res.ok) {
-    const e = (json as { error?: { code: string; message: string; field?: string; problems?: { field: string; message: string }[]; refusals?: Refusal[] } }).error;
-    throw new ApiFailure(res.status, e?.code ?? 'http_error', e?.message ?? `${res.status} ${res.statusText}`, e?.field, e?.problems, e?.refusals);
-  }
+  const json = await answerOf(res);
   if (json && typeof json === 'object' && 'csrfToken' in json) setPortalCsrf((json as { csrfToken: string }).csrfToken);
   return json as T;
 }
@@ -101,27 +97,9 @@ export interface Appointment {
   on: string;
   dueNow: boolean;
 }
-export interface Supply {
-  supplyId: string;
-  suppliedOn: string;
-  from: string;
-  to: string;
-  sessions: string[];
-  days: number;
-  doses: number;
-  doseMg: number;
-  route: 'iv' | 'im';
-  ended: boolean;
-}
-export interface Plan {
-  planId: string;
-  planDate: string;
-  option: 'planned_reduction' | 'transfer';
-  fundedUntil: string;
-  reduction: { route: 'iv' | 'im'; fromDoseMg: number; steps: { fromDate: string; doseMg: number }[] } | null;
-  transfer: { kind: 'service' | 'medication'; to: string | null; startDate: string } | null;
-  approvedOn: string | null;
-}
+// The take-home supplies and the plan are built by domain/portal/portal-records.ts: the same shapes.
+export type Supply = PortalTakeHomeSupply;
+export type Plan = PortalContinuityPlan;
 export interface PeerContact {
   name: string;
   role: string;
