@@ -142,9 +142,15 @@ try {
   const rssAfterStart = server.rssMb();
   log(`  /health answered after ${coldStartMs} ms; RSS ${rssAfterStart.rss} MB`);
   let rssPeak = rssAfterStart.rss;
+  // The server's RSS peak during each measure, to tell which one makes the peak.
+  let phase = 'start';
+  const rssPeakByMeasure: Record<string, number> = {};
   const rssTimer = setInterval(() => {
     const now = server?.rssMb().rss ?? NaN;
-    if (Number.isFinite(now)) rssPeak = Math.max(rssPeak, now);
+    if (Number.isFinite(now)) {
+      rssPeak = Math.max(rssPeak, now);
+      rssPeakByMeasure[phase] = Math.max(rssPeakByMeasure[phase] ?? 0, now);
+    }
   }, 200);
 
   const api: DosingResult[] = [];
@@ -154,6 +160,7 @@ try {
   for (const [i, clients] of levels.entries()) {
     if (!open || !plan.oneSession) open = await openSlot(server, manifest, apiSlots[i]!);
     log(`dose recording through the API, ${clients} client(s) …`);
+    phase = `doses, ${clients} client(s)`;
     api.push(await apiDosing(open, plan.work[i]!, clients, pgUrl));
     log(`  ${api.at(-1)!.doses} doses, ${api.at(-1)!.dosesPerSecond}/s, request p99 ${api.at(-1)!.step.p99} ms`);
   }
@@ -162,6 +169,7 @@ try {
   // with it off, 16 clients, the next session, people who were dosed in the last one.
   await server.stop();
   log('dose recording through the API, 16 clients, every witness password checked against its hash (diagnostic) …');
+  phase = 'doses, 16 clients, every witness password hashed';
   server = await startServer({ ...env, OPENHAT_CONFIRMATION_CACHE_MINUTES: '0' }, clockFile, slotInstant(diagnosticSlot));
   const everyWitnessCheck = await apiDosing(await openSlot(server, manifest, diagnosticSlot), dosingPlan(manifest, [{ clients: 16, doses: maxDoses(16) }]).work[0]!, 16, pgUrl);
   log(`  ${everyWitnessCheck.doses} doses, ${everyWitnessCheck.dosesPerSecond}/s, request p99 ${everyWitnessCheck.step.p99} ms`);
@@ -172,7 +180,9 @@ try {
   const big = sizeName !== 'small';
   const reads: ReadResults = await measureReads(server, manifest, sizeName === 'national' ? { board: 40, record: 30, register: 5, verify: 3, dashboard: 2 } : { board: 100, record: 50, register: big ? 20 : 50, verify: big ? 5 : 20, dashboard: big ? 3 : 10 }, (k) =>
     Math.round((Temporal.PlainDate.from(manifest.clinics[k]!.opensOn).until(Temporal.PlainDate.from(HISTORY_ENDS)).days / 365.25) * 10) / 10,
+    (what) => (phase = what),
   );
+  phase = 'after the reads';
   // Where the reads spent the database's time (PostgreSQL): the statements with the most total time.
   const topStatements = pgUrl
     ? JSON.parse(
@@ -232,7 +242,7 @@ try {
       databaseBytes: diskBytes,
       generateSeconds: generated.seconds,
     },
-    server: { coldStartMs, rssMbAfterStart: rssAfterStart.rss, rssMbPeak: Number.isFinite(rssEnd.peak) ? Math.max(rssPeak, rssEnd.peak) : rssPeak, serverAliveAtEnd: Number.isFinite(rssEnd.rss), rssMbEnd: rssEnd.rss },
+    server: { coldStartMs, rssMbAfterStart: rssAfterStart.rss, rssMbPeak: Number.isFinite(rssEnd.peak) ? Math.max(rssPeak, rssEnd.peak) : rssPeak, rssMbPeakByMeasure: rssPeakByMeasure, serverAliveAtEnd: Number.isFinite(rssEnd.rss), rssMbEnd: rssEnd.rss },
     dosingEveryWitnessCheck16: everyWitnessCheck,
     upgrade,
     dosing: levels.map((clients, i) => ({ clients, api: api[i], ceiling: ceiling[i], ratio: Math.round((api[i]!.dosesPerSecond / ceiling[i]!.dosesPerSecond) * 1000) / 1000 })),
@@ -275,6 +285,8 @@ function printTable(r: any) {
   read(`dashboard (${r.reads.dashboard.clinics ?? manifestClinics(r)} clinics)`, r.reads.dashboard, 2000);
   rows.push(['cold start', ms(r.server.coldStartMs), r.server.coldStartMs < 3000 ? '< 3 s: met' : '< 3 s: MISSED']);
   rows.push(['RSS', `${r.server.rssMbAfterStart} MB after start, ${r.server.rssMbPeak} MB peak`, r.server.rssMbPeak < 300 ? '< 300 MB: met' : '< 300 MB: MISSED']);
+  const byMeasure = Object.entries((r.server.rssMbPeakByMeasure ?? {}) as Record<string, number>);
+  if (byMeasure.length) rows.push(['RSS peak by measure', byMeasure.map(([k, v]) => `${k} ${v}`).join('; '), '']);
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));
   log(`\nopenhat benchmark: ${r.size} on ${r.db}`);

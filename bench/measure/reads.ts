@@ -29,8 +29,12 @@ export interface ReadResults {
   dashboard: Measured<{ clinics: number }>;
 }
 
+/** Told the name of each measure as it starts (the benchmark keeps the server's RSS peak per measure). */
+let announce: (what: string) => void = () => undefined;
+
 /** A measure that fails (a timeout, the server running out of memory) is reported, not fatal. */
 async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T | { error: string }> {
+  announce(what);
   try {
     return await fn();
   } catch (err) {
@@ -54,7 +58,8 @@ function ok(res: { status: number; body: any }, what: string) {
   return res.body;
 }
 
-export async function measureReads(server: Server, manifest: Manifest, counts: { board: number; record: number; register: number; verify: number; dashboard: number }, historyYears: (clinicIndex: number) => number): Promise<ReadResults> {
+export async function measureReads(server: Server, manifest: Manifest, counts: { board: number; record: number; register: number; verify: number; dashboard: number }, historyYears: (clinicIndex: number) => number, phase?: (what: string) => void): Promise<ReadResults> {
+  announce = phase ?? (() => undefined);
   // The clinics with the longest history (opened first) are the heaviest to read.
   const clinics = manifest.clinics.slice(0, Math.min(10, manifest.clinics.length));
   const nurses = new Map<string, HttpClient>();
