@@ -13,7 +13,10 @@ const cell = (s: any, field: 'p50' | 'p99') => (!s || 'error' in s ? 'failed' : 
 const head = (cols: string[]) => `| ${cols.join(' | ')} |\n|${cols.map(() => '---').join('|')}|`;
 
 const out: string[] = [];
-out.push('### Data\n');
+out.push('### Runs\n');
+out.push(head(['run', 'measured at (UTC)', 'openhat commit']));
+for (const r of results) out.push(`| ${r.size} / ${r.db} | ${String(r.measuredAt).slice(0, 16).replace('T', ' ')} | ${r.commit ?? 'not recorded'} |`);
+out.push('\n### Data\n');
 out.push(head(['run', 'clinics', 'people', 'years', 'doses (given or refused; missed not counted)', 'rows', 'database folder (with WAL)', 'generated in']));
 for (const r of results) {
   out.push(`| ${r.size} / ${r.db} | ${r.data.clinics} | ${r.data.people} | ${r.data.years} | ${r.data.doses.toLocaleString('en-GB')} | ${r.data.rows.toLocaleString('en-GB')} | ${(r.data.databaseBytes / 1024 ** 3).toFixed(1)} GB | ${Math.round(r.data.generateSeconds.total)} s |`);

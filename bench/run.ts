@@ -221,6 +221,8 @@ try {
     size: sizeName,
     db: dbKind,
     measuredAt: new Date().toISOString(),
+    // The code measured: the commit, and whether the working tree differed from it.
+    commit: `${spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim()}${spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() ? ' (with changes)' : ''}`,
     machine: {
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
