@@ -66,4 +66,38 @@ describe('recent confirmations', () => {
     one.remember('a', 'h', 'p', at);
     expect(two.matches('a', 'h', 'p', at)).toBe(false);
   });
+
+  it('proves with one check for requests that ask at the same time, then from memory', async () => {
+    const cache = recentConfirmations({ minutes: 15 });
+    let checks = 0;
+    let release!: (ok: boolean) => void;
+    const check = () => ((checks += 1), new Promise<boolean>((r) => (release = r)));
+    const asking = Array.from({ length: 16 }, () => cache.prove('a', 'h', 'p', at, check));
+    release(true);
+    expect(await Promise.all(asking)).toEqual(Array(16).fill(true));
+    expect(checks).toBe(1);
+    expect(await cache.prove('a', 'h', 'p', at, check)).toBe(true);
+    expect(checks).toBe(1);
+  });
+
+  it('shares a failed check only with the same wrong password, and remembers nothing from it', async () => {
+    const cache = recentConfirmations({ minutes: 15 });
+    let checks = 0;
+    const check = (ok: boolean) => async () => ((checks += 1), ok);
+    const [wrong, wrongAgain, right] = await Promise.all([cache.prove('a', 'h', 'x', at, check(false)), cache.prove('a', 'h', 'x', at, check(false)), cache.prove('a', 'h', 'p', at, check(true))]);
+    expect([wrong, wrongAgain, right]).toEqual([false, false, true]);
+    expect(checks).toBe(2);
+    expect(cache.matches('a', 'h', 'x', at)).toBe(false);
+    expect(await cache.prove('a', 'h', 'x', at, check(false))).toBe(false);
+    expect(checks).toBe(3);
+  });
+
+  it('checks every time, and shares nothing, when turned off', async () => {
+    const cache = recentConfirmations({ minutes: 0 });
+    let checks = 0;
+    const check = async () => ((checks += 1), true);
+    await Promise.all([cache.prove('a', 'h', 'p', at, check), cache.prove('a', 'h', 'p', at, check)]);
+    await cache.prove('a', 'h', 'p', at, check);
+    expect(checks).toBe(3);
+  });
 });

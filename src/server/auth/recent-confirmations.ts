@@ -29,6 +29,13 @@ export interface RecentConfirmations {
   remember(staffId: string, passwordHash: string, password: string, now: Temporal.Instant): void;
   /** After a failed check, so a stale entry cannot outlive a lockout or a reset. */
   forget(staffId: string): void;
+  /**
+   * The whole check: true from a recent proof; otherwise `check` (the Argon2 verification), shared
+   * by requests that ask about the same person, hash and password at the same time (when a session
+   * starts, many doses ask about the same witness at once: one Argon2 check serves them all), then
+   * remembered if it passed and forgotten if not.
+   */
+  prove(staffId: string, passwordHash: string, password: string, now: Temporal.Instant, check: () => Promise<boolean>): Promise<boolean>;
   readonly size: number;
 }
 
@@ -36,10 +43,11 @@ export function recentConfirmations(options: { minutes: number; maxEntries?: num
   const key = randomBytes(32);
   const maxEntries = options.maxEntries ?? 10_000;
   const entries = new Map<string, { digest: Buffer; provedAt: Temporal.Instant }>();
+  const inFlight = new Map<string, Promise<boolean>>();
   const digestOf = (staffId: string, passwordHash: string, password: string) =>
     createHmac('sha256', key).update(staffId).update('\0').update(passwordHash).update('\0').update(password, 'utf8').digest();
 
-  return {
+  const self: RecentConfirmations = {
     matches(staffId, passwordHash, password, now) {
       if (options.minutes <= 0) return false;
       const entry = entries.get(staffId);
@@ -61,8 +69,24 @@ export function recentConfirmations(options: { minutes: number; maxEntries?: num
     forget(staffId) {
       entries.delete(staffId);
     },
+    async prove(staffId, passwordHash, password, now, check) {
+      if (options.minutes <= 0) return check();
+      if (self.matches(staffId, passwordHash, password, now)) return true;
+      const key = `${staffId}\0${digestOf(staffId, passwordHash, password).toString('base64')}`;
+      let pending = inFlight.get(key);
+      if (!pending) {
+        pending = check().finally(() => inFlight.delete(key));
+        inFlight.set(key, pending);
+        const ok = await pending;
+        if (ok) self.remember(staffId, passwordHash, password, now);
+        else self.forget(staffId);
+        return ok;
+      }
+      return pending;
+    },
     get size() {
       return entries.size;
     },
   };
+  return self;
 }

@@ -43,6 +43,15 @@ describe.skipIf(postgresSkipped())('witness passwords proved a few minutes ago',
     expect(entries.map((e: { witnessId: string }) => e.witnessId)).toEqual([hca.staffId, hca.staffId]);
   });
 
+  it('checks the hash once when many entries ask about the same witness at the same time', async () => {
+    const { clinic, accountable, hca, item } = await team();
+    const checks = await checksDuring(async () => {
+      const all = await Promise.all(Array.from({ length: 6 }, () => receipt(clinic, accountable, item, witnessOf(hca))));
+      expect(all.map((r) => r.status)).toEqual(Array(6).fill(201));
+    });
+    expect(checks).toBe(1);
+  });
+
   it('sends a wrong password to the full check, counts it towards the lockout and forgets the proof', async () => {
     const { clinic, accountable, hca, item } = await team();
     await receipt(clinic, accountable, item, witnessOf(hca));

@@ -27,11 +27,7 @@ async function confirmWithPassword(
   if (isLockedOut(lock, now)) {
     throw new ApiError(422, 'account_locked', `Too many wrong passwords: ${person.displayName}'s account is locked, so they cannot ${what} until it is unlocked`, field);
   }
-  if (person.active && ctx.confirmations.matches(person.staffId, person.passwordHash, password, now)) return;
-  if (person.active && (await ctx.passwords.verify(person.passwordHash, password))) {
-    ctx.confirmations.remember(person.staffId, person.passwordHash, password, now);
-    return;
-  }
+  if (person.active && (await ctx.confirmations.prove(person.staffId, person.passwordHash, password, now, () => ctx.passwords.verify(person.passwordHash, password)))) return;
   ctx.confirmations.forget(person.staffId);
   await inTransaction(ctx.db, ctx.clock, req.actor, async (w) => {
     const fresh = (await getStaffForUpdate(w.tx, person.staffId))!;
