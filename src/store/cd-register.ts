@@ -209,9 +209,14 @@ export async function entriesBetween(orm: Orm, clinicId: string, from: Date, to:
   return rows.map(toEntry);
 }
 
-/** Every page of every clinic (or one clinic), for verification. */
+/** Every page of every clinic (or one clinic), in the order verification reports them. */
+export async function registerItems(orm: Orm, clinicId?: string): Promise<CdItem[]> {
+  return orm.select().from(cdItems).where(clinicId ? eq(cdItems.clinicId, clinicId) : sql`true`).orderBy(asc(cdItems.clinicId), asc(cdItems.itemId));
+}
+
+/** Every page of every clinic (or one clinic) with all its entries, for the backup check. */
 export async function allPages(orm: Orm, clinicId?: string): Promise<{ item: CdItem; entries: Entry[] }[]> {
-  const items = await orm.select().from(cdItems).where(clinicId ? eq(cdItems.clinicId, clinicId) : sql`true`).orderBy(asc(cdItems.clinicId), asc(cdItems.itemId));
+  const items = await registerItems(orm, clinicId);
   const out = [];
   for (const item of items) out.push({ item, entries: await pageEntries(orm, item.clinicId, item.itemId) });
   return out;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { appendToPage, emptyPage, verifyPage, type Entry, type EntryDraft, type PageHead } from './page';
+import { appendToPage, checkEntries, emptyPage, pageVerdict, startPageCheck, verifyPage, type Entry, type EntryDraft, type PageHead } from './page';
 import type { EntryDetails } from './entries';
 
 const base = {
@@ -154,6 +154,36 @@ describe('a register page', () => {
         expect(verdict.ok).toBe(false);
         if (!verdict.ok) expect(verdict.brokenAtSeq).toBe(i + 1);
       }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('checks a page batch by batch with the same verdict as the whole page, broken or not (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(operation, { minLength: 1, maxLength: 40 }),
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 40 }),
+        fc.option(fc.tuple(fc.nat(), fc.constantFrom('remove', 'change', 'swap')), { nil: null }),
+        (ops, sizes, damage) => {
+          const entries: Entry[] = [];
+          for (const op of ops) add(entries, op as EntryDraft);
+          const page = entries.map((e) => ({ ...e }));
+          if (damage && page.length > 1) {
+            const i = damage[0] % page.length;
+            if (damage[1] === 'remove') page.splice(i, 1);
+            else if (damage[1] === 'change') page[i] = { ...page[i]!, note: `${page[i]!.note ?? ''}x` };
+            else if (i + 1 < page.length) [page[i], page[i + 1]] = [page[i + 1]!, page[i]!];
+          }
+          let check = startPageCheck();
+          let at = 0;
+          for (let k = 0; at < page.length; k++) {
+            const size = sizes[k % sizes.length]!;
+            check = checkEntries(check, page.slice(at, at + size));
+            at += size;
+          }
+          expect(pageVerdict(check)).toEqual(verifyPage(page));
+        },
+      ),
       { numRuns: 500 },
     );
   });

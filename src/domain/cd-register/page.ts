@@ -154,23 +154,50 @@ export type PageVerdict =
   | { ok: true; entries: number; balance: number }
   | { ok: false; brokenAtSeq: number; problem: string };
 
-/** Check a whole page: sequence, hash chain, and that every balance follows from the entries. */
-export function verifyPage(entries: readonly Entry[]): PageVerdict {
-  let prevHash = GENESIS_HASH;
-  let balance = 0;
-  for (const [i, e] of entries.entries()) {
-    if (e.seq !== i + 1) return { ok: false, brokenAtSeq: i + 1, problem: `entry ${i + 1} is missing (found ${e.seq} in its place)` };
-    if (e.prevHash !== prevHash) return { ok: false, brokenAtSeq: e.seq, problem: `entry ${e.seq} does not follow entry ${e.seq - 1} (previous hash differs): an entry was removed, inserted or changed` };
+/**
+ * A page checked so far: the entries seen, the last hash and balance, or the first break. Fed a
+ * batch at a time (`checkEntries`), so a page of any length is checked without holding it whole.
+ */
+export interface PageCheck {
+  readonly entries: number;
+  readonly prevHash: string;
+  readonly balance: number;
+  readonly broken: { brokenAtSeq: number; problem: string } | null;
+}
+
+export function startPageCheck(): PageCheck {
+  return { entries: 0, prevHash: GENESIS_HASH, balance: 0, broken: null };
+}
+
+/** The check carried on over the next entries of the page, in order (the batch after the last one checked). */
+export function checkEntries(check: PageCheck, batch: readonly Entry[]): PageCheck {
+  if (check.broken) return check;
+  let { entries, prevHash, balance } = check;
+  const broken = (brokenAtSeq: number, problem: string): PageCheck => ({ entries, prevHash, balance, broken: { brokenAtSeq, problem } });
+  for (const e of batch) {
+    const expected = entries + 1;
+    if (e.seq !== expected) return broken(expected, `entry ${expected} is missing (found ${e.seq} in its place)`);
+    if (e.prevHash !== prevHash) return broken(e.seq, `entry ${e.seq} does not follow entry ${e.seq - 1} (previous hash differs): an entry was removed, inserted or changed`);
     const { hash: _stored, ...rest } = e;
-    if (entryHash(rest) !== e.hash) return { ok: false, brokenAtSeq: e.seq, problem: `entry ${e.seq} was changed after it was written (its hash no longer matches its content)` };
+    if (entryHash(rest) !== e.hash) return broken(e.seq, `entry ${e.seq} was changed after it was written (its hash no longer matches its content)`);
     if (e.quantityChange !== balanceChange(e.details, e.quantity) || e.balanceAfter !== balance + e.quantityChange) {
-      return { ok: false, brokenAtSeq: e.seq, problem: `entry ${e.seq}'s balance does not follow from the entries before it` };
+      return broken(e.seq, `entry ${e.seq}'s balance does not follow from the entries before it`);
     }
-    if (e.balanceAfter < 0) return { ok: false, brokenAtSeq: e.seq, problem: `entry ${e.seq} leaves a negative balance` };
+    if (e.balanceAfter < 0) return broken(e.seq, `entry ${e.seq} leaves a negative balance`);
     balance = e.balanceAfter;
     prevHash = e.hash;
+    entries = expected;
   }
-  return { ok: true, entries: entries.length, balance };
+  return { entries, prevHash, balance, broken: null };
+}
+
+export function pageVerdict(check: PageCheck): PageVerdict {
+  return check.broken ? { ok: false, ...check.broken } : { ok: true, entries: check.entries, balance: check.balance };
+}
+
+/** Check a whole page: sequence, hash chain, and that every balance follows from the entries. */
+export function verifyPage(entries: readonly Entry[]): PageVerdict {
+  return pageVerdict(checkEntries(startPageCheck(), entries));
 }
 
 export function emptyPage(): PageHead {
