@@ -58,6 +58,11 @@ const manifestPath = join(home, 'manifest.json');
 const generatedPath = join(home, 'generated.json');
 const externalUrl = dbKind === 'postgres' ? process.env.DATABASE_URL : undefined;
 const log = (s: string) => process.stdout.write(`${s}\n`);
+// The code measured, read at the start (the tree may change while a long run goes on): the commit,
+// and whether the code differed from it (earlier results in bench/results/ do not count).
+const codeMeasured = `${spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim()}${
+  spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() ? ' (with changes)' : ''
+}`;
 
 let cluster: BenchCluster | null = null;
 let server: Server | null = null;
@@ -221,8 +226,7 @@ try {
     size: sizeName,
     db: dbKind,
     measuredAt: new Date().toISOString(),
-    // The code measured: the commit, and whether the working tree differed from it.
-    commit: `${spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim()}${spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() ? ' (with changes)' : ''}`,
+    commit: codeMeasured,
     machine: {
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
