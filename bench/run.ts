@@ -14,7 +14,7 @@ import { measureReads, type ReadResults } from './measure/reads';
 import { startServer, type Server } from './measure/server';
 import { RESET_SQL } from './generate/reset';
 import { migrate } from '../src/store/migrate';
-import { openPglite, openPostgres } from '../src/store/database';
+import { openDatabase } from '../src/store/open';
 
 /**
  * npm run bench -- --size small|region|national --db pglite|postgres [--suite care]
@@ -110,7 +110,8 @@ try {
   // and the cold start below is not an upgrade). How long that took is reported.
   let upgrade: { migrations: string[]; seconds: number } | null = null;
   if (!regenerate) {
-    const db = pgUrl ? await openPostgres({ url: pgUrl }) : await openPglite({ dataDir: join(home, 'data') });
+    // The server's own way of opening its database (PGlite: the data folder's pgdata, under its lock).
+    const db = await openDatabase({ databaseUrl: pgUrl ?? null, dataDir: join(home, 'data') });
     const started = performance.now();
     const applied = await migrate(db);
     upgrade = { migrations: applied, seconds: Math.round((performance.now() - started) / 100) / 10 };
