@@ -176,7 +176,13 @@ export async function apiDosing(open: OpenSlot, work: Pair[], clients: number, p
       if (errors <= 3) process.stderr.write(`  dose failed: ${(err as Error).message}\n`);
     }
   }, budgetSeconds);
-  const after = await statementCalls(pgUrl);
+  return dosingResult(clients, seconds, doseMs, stepMs, before, await statementCalls(pgUrl), errors);
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+/** One level's figures, the same for the API and the ceiling. */
+function dosingResult(clients: number, seconds: number, doseMs: number[], stepMs: number[], before: number | null, after: number | null, errors: number): DosingResult {
   return {
     clients,
     doses: doseMs.length,
@@ -188,8 +194,6 @@ export async function apiDosing(open: OpenSlot, work: Pair[], clients: number, p
     errors,
   };
 }
-
-const round = (x: number) => Math.round(x * 100) / 100;
 
 /** Raw SQL in a transaction, on PostgreSQL or PGlite. */
 export interface SqlRunner {
@@ -345,15 +349,5 @@ export async function ceilingDosing(sql: SqlRunner, manifest: Manifest, clients:
       if (errors <= 3) process.stderr.write(`  ceiling dose failed: ${(err as Error).message}\n`);
     }
   }, budgetSeconds);
-  const after = await statementCalls(pgUrl);
-  return {
-    clients,
-    doses: doseMs.length,
-    seconds: round(seconds),
-    dosesPerSecond: round(doseMs.length / seconds),
-    dose: summarise(doseMs),
-    step: summarise(stepMs),
-    ...(before !== null && after !== null && doseMs.length ? { statementsPerDose: round((after - before) / doseMs.length) } : {}),
-    errors,
-  };
+  return dosingResult(clients, seconds, doseMs, stepMs, before, await statementCalls(pgUrl), errors);
 }
